@@ -1,1 +1,49 @@
-fn main() {}
+//! `flowdist`: the command line over the golden model.
+//!
+//! Every subcommand lives in `cmd/<name>.rs`; errors are one line on
+//! stderr naming the file and the reason, exit code 2, never a panic.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(name = "flowdist", version, about = "Stateless, connection-symmetric traffic distributor: golden model and tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Classify(cmd::classify::Args),
+    Table(cmd::table::Args),
+    Hash(cmd::hash::Args),
+    Which(cmd::which::Args),
+    Split(cmd::split::Args),
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => cmd::demo::run(&cmd::demo::Args::default()),
+        Some(Command::Classify(a)) => cmd::classify::run(&a),
+        Some(Command::Table(a)) => cmd::table::run(&a),
+        Some(Command::Hash(a)) => cmd::hash::run(&a),
+        Some(Command::Which(a)) => cmd::which::run(&a),
+        Some(Command::Split(a)) => cmd::split::run(&a),
+        Some(Command::Demo(a)) => cmd::demo::run(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if !e.msg.is_empty() {
+                eprintln!("flowdist: {e}");
+            }
+            ExitCode::from(e.code)
+        }
+    }
+}

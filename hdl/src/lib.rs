@@ -1,0 +1,4 @@
+//! flowdist hardware: the rust-hdl distributor pipeline.
+//!
+//! One block per file, named as the model's stage (`model::ip_parse` ↔
+//! `hdl::IpParse`).
