@@ -69,6 +69,16 @@ impl Distributor {
         &self.egress
     }
 
+    /// The decision for a frame as a MAC delivers it: a frame the MAC flags
+    /// as errored (bad FCS, PHY error) is `malformed` whatever its port or
+    /// bytes, so a corrupted frame never reaches a TMM or the network.
+    pub fn classify_rx(&self, frame: &[u8], ingress_port: u8, mac_error: bool) -> Decision {
+        if mac_error {
+            return Decision::plain(Verdict::Malformed, self.egress.special_port(Verdict::Malformed));
+        }
+        self.classify(frame, ingress_port)
+    }
+
     /// The decision for `frame` arriving on `ingress_port`.
     pub fn classify(&self, frame: &[u8], ingress_port: u8) -> Decision {
         if let Some(to) = self.egress.bypass(ingress_port) {
