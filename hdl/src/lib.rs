@@ -2,3 +2,5 @@
 //!
 //! One block per file, named as the model's stage (`model::ip_parse` ↔
 //! `hdl::IpParse`).
+
+pub mod verdict_code;
