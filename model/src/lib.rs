@@ -16,6 +16,7 @@ pub mod frame_build;
 pub mod icmp_error;
 pub mod ip_parse;
 pub mod port_compare;
+pub mod snat;
 pub mod toeplitz;
 pub mod verdict;
 
