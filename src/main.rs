@@ -24,6 +24,8 @@ enum Command {
     Which(cmd::which::Args),
     Split(cmd::split::Args),
     Demo(cmd::demo::Args),
+    SnatPort(cmd::snat_port::Args),
+    SnatTable(cmd::snat_table::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,8 @@ fn main() -> ExitCode {
         Some(Command::Which(a)) => cmd::which::run(&a),
         Some(Command::Split(a)) => cmd::split::run(&a),
         Some(Command::Demo(a)) => cmd::demo::run(&a),
+        Some(Command::SnatPort(a)) => cmd::snat_port::run(&a),
+        Some(Command::SnatTable(a)) => cmd::snat_table::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,8 @@ use model::Config;
 pub mod classify;
 pub mod demo;
 pub mod hash;
+pub mod snat_port;
+pub mod snat_table;
 pub mod split;
 mod summary;
 pub mod table;
