@@ -12,7 +12,7 @@ use crate::flow_key::{Addr16, FlowKey};
 use crate::icmp_error::icmp_error;
 use crate::ip_parse::ip_parse;
 use crate::port_compare::{has_ports, port_compare, KeyChoice};
-use crate::toeplitz::Toeplitz;
+use crate::toeplitz::{Toeplitz, KEY_BYTES};
 use crate::verdict::{Decision, Verdict, WINDOW};
 
 /// A configured distributor: the model of the device.
@@ -80,7 +80,15 @@ impl Distributor {
     }
 
     /// The decision for `frame` arriving on `ingress_port`.
+    #[inline]
     pub fn classify(&self, frame: &[u8], ingress_port: u8) -> Decision {
+        self.classify_with(frame, ingress_port, |k| self.toeplitz.hash(k))
+    }
+
+    /// `classify` with another implementation of the Toeplitz hash (the
+    /// bit-serial reference, in benchmarks and cross-checks).
+    #[inline]
+    pub fn classify_with(&self, frame: &[u8], ingress_port: u8, hash: impl Fn(&[u8; KEY_BYTES]) -> u32) -> Decision {
         if let Some(to) = self.egress.bypass(ingress_port) {
             return Decision::plain(Verdict::Bypass, to);
         }
@@ -95,8 +103,8 @@ impl Distributor {
         };
         if let Some(inner) = icmp_error(frame, &ip) {
             let mut d = match inner.ports {
-                Some((sport, dport)) => self.l4(&inner.src, &inner.dst, sport, dport),
-                None => self.l3(&inner.src, &inner.dst, inner.proto),
+                Some((sport, dport)) => self.l4(&inner.src, &inner.dst, sport, dport, &hash),
+                None => self.l3(&inner.src, &inner.dst, inner.proto, &hash),
             };
             d.inner = true;
             return d;
@@ -109,12 +117,13 @@ impl Distributor {
             if WINDOW < ports_end {
                 return special(Verdict::Control);
             }
-            return self.l4(&ip.src, &ip.dst, be16(frame, ip.l4), be16(frame, ip.l4 + 2));
+            return self.l4(&ip.src, &ip.dst, be16(frame, ip.l4), be16(frame, ip.l4 + 2), &hash);
         }
-        self.l3(&ip.src, &ip.dst, ip.proto)
+        self.l3(&ip.src, &ip.dst, ip.proto, &hash)
     }
 
-    fn l4(&self, src: &Addr16, dst: &Addr16, sport: u16, dport: u16) -> Decision {
+    #[inline]
+    fn l4(&self, src: &Addr16, dst: &Addr16, sport: u16, dport: u16, hash: &impl Fn(&[u8; KEY_BYTES]) -> u32) -> Decision {
         match port_compare(&self.rules, src, dst, sport, dport) {
             KeyChoice::Fixed { group } => {
                 let tmm = self.fixed_tmm[group as usize];
@@ -129,18 +138,19 @@ impl Distributor {
                     port: self.egress.tmm_port(tmm),
                 }
             }
-            KeyChoice::Hashed { group, key } => self.lookup(Verdict::L4, group, key),
+            KeyChoice::Hashed { group, key } => self.lookup(Verdict::L4, group, key, hash),
         }
     }
 
-    fn l3(&self, src: &Addr16, dst: &Addr16, proto: u8) -> Decision {
-        self.lookup(Verdict::L3, 0, FlowKey::l3(src, dst, proto))
+    #[inline]
+    fn l3(&self, src: &Addr16, dst: &Addr16, proto: u8, hash: &impl Fn(&[u8; KEY_BYTES]) -> u32) -> Decision {
+        self.lookup(Verdict::L3, 0, FlowKey::l3(src, dst, proto), hash)
     }
 
     /// Step 9: hash, index, table, port.
     #[inline]
-    fn lookup(&self, verdict: Verdict, group: u8, key: FlowKey) -> Decision {
-        let hash = self.toeplitz.hash(&key.0);
+    fn lookup(&self, verdict: Verdict, group: u8, key: FlowKey, hash: &impl Fn(&[u8; KEY_BYTES]) -> u32) -> Decision {
+        let hash = hash(&key.0);
         let index = (hash & INDEX_MASK) as u16;
         let tmm = self.tables[group as usize].get(index as usize);
         Decision {
