@@ -4,3 +4,4 @@
 //! `hdl::IpParse`).
 
 pub mod verdict_code;
+pub mod toeplitz;

@@ -1,0 +1,403 @@
+//! `Toeplitz`: the RSS hash of the 144-bit flow key (SPEC "Toeplitz"), one
+//! hash per clock, with a key that software loads at run time.
+//!
+//! Ports
+//! - in  `clock`, `strobe_in`, `key: Bits<144>` (flow-key byte 0 in [143:136]).
+//! - in  `key_write`, `key_word: Bits<3>`, `key_data: Bits<32>`: RSS key bytes
+//!   4w..4w+3 (big-endian, byte 4w in [31:24]) into word w of the *shadow*
+//!   key, w = 0..5 (word 5 carries bytes 20 and 21 in [31:16]; the 22 bytes
+//!   are all a 144-bit input can use). Other `key_word` values are ignored.
+//! - in  `commit`: the shadow key becomes the active key. A hash whose
+//!   `strobe_in` is in the commit cycle or earlier uses the old key, every
+//!   later one the new key (a key word written in the commit cycle is part of
+//!   the new key). Nothing in flight ever mixes two keys: the key is used in
+//!   one stage only.
+//! - out `strobe_out`, `hash: Bits<32>`, `TOEPLITZ_LATENCY` clocks after
+//!   `strobe_in`. Throughput: one hash per clock.
+//!
+//! How: the hash is linear, bit b of it is the parity of (input AND the
+//! 144-bit key window that starts b+1 bits from the key's end). Stage 0
+//! registers the input (it arrives from another block's routing); stage 1
+//! takes the parity of five 32-bit (last one 16-bit) slices for all 32
+//! output bits, three LUT4 levels; stage 2 XORs the five partial parities.
+
+use model::toeplitz::{KeyTooShort, KEY_BYTES};
+use rust_hdl::prelude::*;
+
+/// Clocks from `strobe_in` to `strobe_out`.
+pub const TOEPLITZ_LATENCY: usize = 3;
+/// RSS key bytes the unit holds: 18 input bytes + 4.
+pub const KEY_LEN: usize = KEY_BYTES + 4;
+/// Key bits held, RSS key bit 0 (MSB of byte 0) in bit 175.
+const KEY_BITS: usize = KEY_LEN * 8;
+/// 32-bit key words written through `key_word`/`key_data`.
+pub const KEY_WORDS: usize = 6;
+
+#[derive(LogicBlock)]
+pub struct Toeplitz {
+    pub clock: Signal<In, Clock>,
+    pub strobe_in: Signal<In, Bit>,
+    pub key: Signal<In, Bits<144>>,
+    pub key_write: Signal<In, Bit>,
+    pub key_word: Signal<In, Bits<3>>,
+    pub key_data: Signal<In, Bits<32>>,
+    pub commit: Signal<In, Bit>,
+    pub strobe_out: Signal<Out, Bit>,
+    pub hash: Signal<Out, Bits<32>>,
+    shadow: [DFFWithInit<Bits<32>>; KEY_WORDS],
+    active: DFFWithInit<Bits<KEY_BITS>>,
+    // Stage 0.
+    key_reg: DFF<Bits<144>>,
+    strobe0: DFF<Bit>,
+    commit0: DFF<Bit>,
+    // Stage 1: partial parities of input bits [32c+31:32c] for c = 0..4.
+    part0: DFF<Bits<32>>,
+    part1: DFF<Bits<32>>,
+    part2: DFF<Bits<32>>,
+    part3: DFF<Bits<32>>,
+    part4: DFF<Bits<32>>,
+    strobe1: DFF<Bit>,
+    acc0: Signal<Local, Bits<32>>,
+    acc1: Signal<Local, Bits<32>>,
+    acc2: Signal<Local, Bits<32>>,
+    acc3: Signal<Local, Bits<32>>,
+    acc4: Signal<Local, Bits<32>>,
+    // Stage 2.
+    hash_reg: DFF<Bits<32>>,
+    strobe2: DFF<Bit>,
+}
+
+/// The 22 key bytes as the 176-bit register value (byte 0 in the top bits).
+fn key_bits(rss_key: &[u8]) -> Bits<KEY_BITS> {
+    rss_key[..KEY_LEN]
+        .iter()
+        .fold(Bits::<KEY_BITS>::default(), |acc, &b| (acc << 8) | bit_cast::<KEY_BITS, 8>(b.to_bits()))
+}
+
+/// Word w of the key as `key_data` carries it.
+fn key_word_value(rss_key: &[u8], w: usize) -> u32 {
+    let mut word = [0u8; 4];
+    for (i, slot) in word.iter_mut().enumerate() {
+        *slot = rss_key.get(4 * w + i).copied().filter(|_| 4 * w + i < KEY_LEN).unwrap_or(0);
+    }
+    u32::from_be_bytes(word)
+}
+
+/// The six `key_data` words that load `rss_key` (bytes past 22 are not used).
+pub fn key_words(rss_key: &[u8]) -> Result<[u32; KEY_WORDS], KeyTooShort> {
+    if rss_key.len() < KEY_LEN {
+        return Err(KeyTooShort { key_len: rss_key.len(), input_len: KEY_BYTES });
+    }
+    Ok(std::array::from_fn(|w| key_word_value(rss_key, w)))
+}
+
+impl Toeplitz {
+    /// A unit whose active and shadow keys are `rss_key` (at least 22 bytes,
+    /// as the model requires for an 18-byte input; longer keys are cut).
+    pub fn new(rss_key: &[u8]) -> Result<Self, KeyTooShort> {
+        let words = key_words(rss_key)?;
+        Ok(Self {
+            clock: Default::default(),
+            strobe_in: Default::default(),
+            key: Default::default(),
+            key_write: Default::default(),
+            key_word: Default::default(),
+            key_data: Default::default(),
+            commit: Default::default(),
+            strobe_out: Default::default(),
+            hash: Default::default(),
+            shadow: words.map(|w| DFFWithInit::new(w.to_bits())),
+            active: DFFWithInit::new(key_bits(rss_key)),
+            key_reg: Default::default(),
+            strobe0: Default::default(),
+            commit0: Default::default(),
+            part0: Default::default(),
+            part1: Default::default(),
+            part2: Default::default(),
+            part3: Default::default(),
+            part4: Default::default(),
+            strobe1: Default::default(),
+            acc0: Default::default(),
+            acc1: Default::default(),
+            acc2: Default::default(),
+            acc3: Default::default(),
+            acc4: Default::default(),
+            hash_reg: Default::default(),
+            strobe2: Default::default(),
+        })
+    }
+}
+
+impl Logic for Toeplitz {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, active, key_reg, strobe0, commit0, part0, part1, part2, part3, part4, strobe1,
+            hash_reg, strobe2
+        );
+        for w in 0..KEY_WORDS {
+            self.shadow[w].clock.next = self.clock.val();
+            self.shadow[w].d.next = self.shadow[w].q.val();
+            if self.key_write.val() & (self.key_word.val().index() == w) {
+                self.shadow[w].d.next = self.key_data.val();
+            }
+        }
+        // The commit is delayed with the input so that it lands between the
+        // hash strobed with it and the next one.
+        if self.commit0.q.val() {
+            self.active.d.next = (bit_cast::<KEY_BITS, 32>(self.shadow[0].q.val()) << 144)
+                | (bit_cast::<KEY_BITS, 32>(self.shadow[1].q.val()) << 112)
+                | (bit_cast::<KEY_BITS, 32>(self.shadow[2].q.val()) << 80)
+                | (bit_cast::<KEY_BITS, 32>(self.shadow[3].q.val()) << 48)
+                | (bit_cast::<KEY_BITS, 32>(self.shadow[4].q.val()) << 16)
+                | (bit_cast::<KEY_BITS, 32>(self.shadow[5].q.val()) >> 16);
+        }
+        // Stage 0.
+        self.key_reg.d.next = self.key.val();
+        self.strobe0.d.next = self.strobe_in.val();
+        self.commit0.d.next = self.commit.val();
+        // Stage 1: hash bit b = parity(input & active[b+144:b+1]).
+        self.acc0.next = 0.into();
+        self.acc1.next = 0.into();
+        self.acc2.next = 0.into();
+        self.acc3.next = 0.into();
+        self.acc4.next = 0.into();
+        for b in 0..32 {
+            self.acc0.next = self.acc0.val().replace_bit(
+                b,
+                (self.key_reg.q.val().get_bits::<32>(0) & self.active.q.val().get_bits::<32>(b + 1)).xor(),
+            );
+            self.acc1.next = self.acc1.val().replace_bit(
+                b,
+                (self.key_reg.q.val().get_bits::<32>(32) & self.active.q.val().get_bits::<32>(b + 33)).xor(),
+            );
+            self.acc2.next = self.acc2.val().replace_bit(
+                b,
+                (self.key_reg.q.val().get_bits::<32>(64) & self.active.q.val().get_bits::<32>(b + 65)).xor(),
+            );
+            self.acc3.next = self.acc3.val().replace_bit(
+                b,
+                (self.key_reg.q.val().get_bits::<32>(96) & self.active.q.val().get_bits::<32>(b + 97)).xor(),
+            );
+            self.acc4.next = self.acc4.val().replace_bit(
+                b,
+                (self.key_reg.q.val().get_bits::<16>(128) & self.active.q.val().get_bits::<16>(b + 129)).xor(),
+            );
+        }
+        self.part0.d.next = self.acc0.val();
+        self.part1.d.next = self.acc1.val();
+        self.part2.d.next = self.acc2.val();
+        self.part3.d.next = self.acc3.val();
+        self.part4.d.next = self.acc4.val();
+        self.strobe1.d.next = self.strobe0.q.val();
+        // Stage 2.
+        self.hash_reg.d.next =
+            self.part0.q.val() ^ self.part1.q.val() ^ self.part2.q.val() ^ self.part3.q.val() ^ self.part4.q.val();
+        self.strobe2.d.next = self.strobe1.q.val();
+        self.hash.next = self.hash_reg.q.val();
+        self.strobe_out.next = self.strobe2.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::toeplitz::{toeplitz_serial, Toeplitz as ModelToeplitz, DEFAULT_RSS_KEY};
+    use proptest::prelude::*;
+    use std::process::Command;
+
+    /// What the test drives in one clock cycle.
+    #[derive(Clone, Debug, Default)]
+    struct Cycle {
+        flow_key: Option<[u8; KEY_BYTES]>,
+        write: Option<(u8, u32)>,
+        commit: bool,
+    }
+
+    fn flow_key_bits(key: &[u8; KEY_BYTES]) -> Bits<144> {
+        key.iter().fold(Bits::<144>::default(), |acc, &b| (acc << 8) | bit_cast::<144, 8>(b.to_bits()))
+    }
+
+    /// Runs `cycles` (then idle ones to drain the pipeline); returns the
+    /// cycle and value of every `strobe_out`.
+    fn run(uut: &mut Toeplitz, cycles: &[Cycle]) -> Vec<(usize, u32)> {
+        let idle = vec![Cycle::default(); TOEPLITZ_LATENCY + 1];
+        let mut out = Vec::new();
+        for (t, c) in cycles.iter().chain(idle.iter()).enumerate() {
+            uut.strobe_in.next = c.flow_key.is_some();
+            uut.key.next = flow_key_bits(&c.flow_key.unwrap_or([0; KEY_BYTES]));
+            uut.key_write.next = c.write.is_some();
+            uut.key_word.next = u64::from(c.write.map_or(0, |w| w.0)).into();
+            uut.key_data.next = c.write.map_or(0, |w| w.1).to_bits();
+            uut.commit.next = c.commit;
+            uut.clock.next = false.into();
+            assert!(simulate(uut, 50), "the circuit does not settle");
+            if uut.strobe_out.val() {
+                out.push((t, uut.hash.val().to_u32()));
+            }
+            uut.clock.next = true.into();
+            assert!(simulate(uut, 50), "the circuit does not settle");
+        }
+        out
+    }
+
+    /// The expected `strobe_out`s: SPEC's bit-serial hash with the key that
+    /// was active when the flow key was strobed in.
+    fn expected(rss_key: &[u8], cycles: &[Cycle]) -> Vec<(usize, u32)> {
+        let mut shadow = key_words(rss_key).unwrap();
+        let mut active = rss_key[..KEY_LEN].to_vec();
+        let mut out = Vec::new();
+        for (t, c) in cycles.iter().enumerate() {
+            if let Some(k) = c.flow_key {
+                out.push((t + TOEPLITZ_LATENCY, toeplitz_serial(&active, &k).unwrap()));
+            }
+            if let Some((w, d)) = c.write {
+                if usize::from(w) < KEY_WORDS {
+                    shadow[usize::from(w)] = d;
+                }
+            }
+            if c.commit {
+                active = shadow.iter().flat_map(|w| w.to_be_bytes()).take(KEY_LEN).collect();
+            }
+        }
+        out
+    }
+
+    fn new_unit(rss_key: &[u8]) -> Toeplitz {
+        let mut uut = Toeplitz::new(rss_key).unwrap();
+        uut.connect_all();
+        check_all(&uut).unwrap();
+        uut
+    }
+
+    fn ipv4_mapped(a: [u8; 4]) -> [u8; 16] {
+        let mut x = [0u8; 16];
+        x[10] = 0xff;
+        x[11] = 0xff;
+        x[12..].copy_from_slice(&a);
+        x
+    }
+
+    /// Microsoft's RSS verification vectors (IPv4 source, destination,
+    /// source port, destination port; hash over the addresses, and over
+    /// addresses + ports). Zero padding to 18 bytes keeps the hash.
+    const MICROSOFT: [([u8; 4], [u8; 4], u16, u16, u32, u32); 5] = [
+        ([66, 9, 149, 187], [161, 142, 100, 80], 2794, 1766, 0x323e8fc2, 0x51ccc178),
+        ([199, 92, 111, 2], [65, 69, 140, 83], 14230, 4739, 0xd718262a, 0xc626b0ea),
+        ([24, 19, 198, 95], [12, 22, 207, 184], 12898, 38024, 0xd2d0a5de, 0x5c2b394a),
+        ([38, 27, 205, 30], [209, 142, 163, 6], 48228, 2217, 0x82989176, 0xafc7327f),
+        ([153, 39, 163, 191], [202, 188, 127, 2], 44251, 1303, 0x5d1809c5, 0x10e828a2),
+    ];
+
+    #[test]
+    fn toeplitz_microsoft_vectors() {
+        let mut cycles = Vec::new();
+        let mut want = Vec::new();
+        for (src, dst, sport, dport, h_ip, h_tcp) in MICROSOFT {
+            let mut ip = [0u8; KEY_BYTES];
+            ip[..4].copy_from_slice(&src);
+            ip[4..8].copy_from_slice(&dst);
+            let mut tcp = ip;
+            tcp[8..10].copy_from_slice(&sport.to_be_bytes());
+            tcp[10..12].copy_from_slice(&dport.to_be_bytes());
+            assert_eq!(toeplitz_serial(&DEFAULT_RSS_KEY, &ip[..8]).unwrap(), h_ip, "model, 8-byte input");
+            assert_eq!(toeplitz_serial(&DEFAULT_RSS_KEY, &tcp[..12]).unwrap(), h_tcp, "model, 12-byte input");
+            cycles.push(Cycle { flow_key: Some(ip), ..Default::default() });
+            cycles.push(Cycle { flow_key: Some(tcp), ..Default::default() });
+            want.extend([h_ip, h_tcp]);
+        }
+        let got = run(&mut new_unit(&DEFAULT_RSS_KEY), &cycles);
+        let starts: Vec<usize> = got.iter().map(|g| g.0).collect();
+        assert_eq!(starts, (TOEPLITZ_LATENCY..TOEPLITZ_LATENCY + want.len()).collect::<Vec<_>>());
+        assert_eq!(got.iter().map(|g| g.1).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn toeplitz_key_load_and_commit_mid_stream() {
+        // Hashes every cycle while the key is rewritten word by word; the
+        // commit lands between two back-to-back hashes.
+        let new_key: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(97).wrapping_add(13)).collect();
+        let words = key_words(&new_key).unwrap();
+        let flow = |i: u8| -> [u8; KEY_BYTES] { std::array::from_fn(|j| (j as u8).wrapping_mul(31) ^ i) };
+        let mut cycles: Vec<Cycle> = (0..16).map(|i| Cycle { flow_key: Some(flow(i)), ..Default::default() }).collect();
+        for (w, &d) in words.iter().enumerate() {
+            cycles[2 + w].write = Some((w as u8, d));
+        }
+        cycles[7].commit = true;
+        // A write after the commit stays in the shadow key.
+        cycles[9].write = Some((0, 0xdead_beef));
+        let got = run(&mut new_unit(&DEFAULT_RSS_KEY), &cycles);
+        assert_eq!(got, expected(&DEFAULT_RSS_KEY, &cycles));
+        let model_new = ModelToeplitz::new(&new_key).unwrap();
+        let model_old = ModelToeplitz::new(&DEFAULT_RSS_KEY).unwrap();
+        assert_eq!(got[7].1, model_old.hash(&flow(7)), "strobed with the commit: old key");
+        assert_eq!(got[8].1, model_new.hash(&flow(8)), "strobed after the commit: new key");
+        assert_eq!(got[15].1, model_new.hash(&flow(15)));
+    }
+
+    #[test]
+    fn toeplitz_flow_keys_from_the_model() {
+        // The two kinds of key the classifier builds: an endpoint
+        // (IPv4-mapped address + port) and an L3 XOR key.
+        let a = ipv4_mapped([10, 1, 2, 3]);
+        let b = ipv4_mapped([192, 168, 7, 9]);
+        let mut endpoint = [0u8; KEY_BYTES];
+        endpoint[..16].copy_from_slice(&a);
+        endpoint[16..].copy_from_slice(&443u16.to_be_bytes());
+        let mut l3 = [0u8; KEY_BYTES];
+        for i in 0..16 {
+            l3[i] = a[i] ^ b[i];
+        }
+        l3[17] = 47;
+        let cycles: Vec<Cycle> = [endpoint, l3].map(|k| Cycle { flow_key: Some(k), ..Default::default() }).to_vec();
+        let got = run(&mut new_unit(&DEFAULT_RSS_KEY), &cycles);
+        let model = ModelToeplitz::new(&DEFAULT_RSS_KEY).unwrap();
+        assert_eq!(got.iter().map(|g| g.1).collect::<Vec<_>>(), vec![model.hash(&endpoint), model.hash(&l3)]);
+    }
+
+    #[test]
+    fn toeplitz_rejects_a_short_key() {
+        assert!(Toeplitz::new(&DEFAULT_RSS_KEY[..KEY_LEN - 1]).is_err());
+        assert!(Toeplitz::new(&DEFAULT_RSS_KEY[..KEY_LEN]).is_ok());
+    }
+
+    fn arb_cycle() -> impl Strategy<Value = Cycle> {
+        (
+            proptest::option::weighted(0.8, any::<[u8; KEY_BYTES]>()),
+            proptest::option::weighted(0.2, (0u8..8, any::<u32>())),
+            proptest::bool::weighted(0.1),
+        )
+            .prop_map(|(flow_key, write, commit)| Cycle { flow_key, write, commit })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn toeplitz_matches_the_model(
+            rss_key in proptest::collection::vec(any::<u8>(), KEY_LEN..48),
+            cycles in proptest::collection::vec(arb_cycle(), 1..40),
+        ) {
+            let got = run(&mut new_unit(&rss_key), &cycles);
+            prop_assert_eq!(got, expected(&rss_key, &cycles));
+        }
+    }
+
+    /// Yosys (Debian package `yosys`) reads the generated Verilog and
+    /// synthesises it for iCE40 without errors.
+    #[test]
+    fn toeplitz_synthesis_check() {
+        let uut = new_unit(&DEFAULT_RSS_KEY);
+        let dir = std::env::temp_dir().join(format!("flowdist-toeplitz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("toeplitz.v");
+        std::fs::write(&path, generate_verilog(&uut)).unwrap();
+        let out = Command::new("yosys")
+            .arg("-q")
+            .arg("-p")
+            .arg(format!("read_verilog {}; synth_ice40 -top top; check -assert", path.display()))
+            .output()
+            .expect("yosys not found: install the Debian package `yosys`");
+        assert!(out.status.success(), "yosys failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
