@@ -4,4 +4,8 @@
 //! `hdl::IpParse`).
 
 pub mod verdict_code;
+pub mod stream;
+pub mod window_capture;
+pub mod packet_buffer;
+pub mod egress_select;
 pub mod toeplitz;

@@ -1,0 +1,257 @@
+//! Egress port selector: the final verdict, the egress port and the
+//! destination-MAC rewrite of one frame (`model::egress_select` plus the
+//! `classify_rx` order: MAC error first, then bypass, then the verdict).
+//!
+//! Ports
+//! - in: `clock`; `strobe_in` with `verdict`, `inner`, `group`, `hash`
+//!   (from `Decide` and `Toeplitz`, aligned), `tmm` (the table's entry),
+//!   `info` ([`FrameInfo`]: ingress port, error, beats).
+//! - config: `bridge_port`, `control_port`, `fragment_port`,
+//!   `malformed_port`; four maps in block RAM (256 entries each, indexed by
+//!   TMM id, group or ingress port), written one entry at a time with
+//!   `map_addr`/`map_data` and one of `tmm_port_write` (data[7:0]),
+//!   `tmm_mac_write` (data[47:0] the MAC, frame byte 0 in [47:40]; data[48]
+//!   = the TMM has a MAC), `fixed_tmm_write` (data[7:0] = the group's fixed
+//!   TMM), `bypass_write` (data[7:0] = forward_to, data[8] = the ingress
+//!   port is TMM-side). Writes take effect for frames reaching the stage that
+//!   reads the map one cycle later or more.
+//! - out: `strobe_out`, `egress` ([`Egress`]).
+//!
+//! Decision (exactly `Distributor::classify_rx` + `EgressSelect`):
+//! error → malformed / `malformed_port`; TMM-side ingress → bypass /
+//! forward_to; bridge, control, malformed, fragment → their port; fixed →
+//! TMM = the group's fixed TMM; fixed, l4, l3 → the TMM's port, MAC rewrite
+//! when the TMM has a MAC. Fields that do not apply (group, hash, TMM,
+//! inner) are 0.
+//!
+//! Latency 3 cycles (fixed-TMM read, port/MAC/bypass read, result
+//! register), one frame per cycle.
+
+use std::collections::BTreeMap;
+
+use rust_hdl::prelude::*;
+
+use crate::stream::{Egress, FrameInfo};
+use crate::verdict_code::{BRIDGE, BYPASS, CONTROL, FIXED, FRAGMENT, L3, L4, MALFORMED};
+
+pub const EGRESS_SELECT_LATENCY: usize = 3;
+
+#[derive(LogicBlock)]
+pub struct EgressSelect {
+    pub clock: Signal<In, Clock>,
+    pub strobe_in: Signal<In, Bit>,
+    pub verdict: Signal<In, Bits<3>>,
+    pub inner: Signal<In, Bit>,
+    pub group: Signal<In, Bits<8>>,
+    pub hash: Signal<In, Bits<32>>,
+    pub tmm: Signal<In, Bits<8>>,
+    pub info: Signal<In, FrameInfo>,
+    pub bridge_port: Signal<In, Bits<8>>,
+    pub control_port: Signal<In, Bits<8>>,
+    pub fragment_port: Signal<In, Bits<8>>,
+    pub malformed_port: Signal<In, Bits<8>>,
+    pub map_addr: Signal<In, Bits<8>>,
+    pub map_data: Signal<In, Bits<49>>,
+    pub tmm_port_write: Signal<In, Bit>,
+    pub tmm_mac_write: Signal<In, Bit>,
+    pub fixed_tmm_write: Signal<In, Bit>,
+    pub bypass_write: Signal<In, Bit>,
+    pub strobe_out: Signal<Out, Bit>,
+    pub egress: Signal<Out, Egress>,
+    tmm_port: RAM<Bits<8>, 8>,
+    tmm_mac: RAM<Bits<49>, 8>,
+    fixed_tmm: RAM<Bits<8>, 8>,
+    bypass: RAM<Bits<9>, 8>,
+    // Stage 1: fixed TMM and bypass entry being read.
+    s1_valid: DFF<Bit>,
+    s1_verdict: DFF<Bits<3>>,
+    s1_inner: DFF<Bit>,
+    s1_group: DFF<Bits<8>>,
+    s1_hash: DFF<Bits<32>>,
+    s1_tmm: DFF<Bits<8>>,
+    s1_info: DFF<FrameInfo>,
+    // Stage 2: TMM port and MAC being read.
+    s2_valid: DFF<Bit>,
+    s2_verdict: DFF<Bits<3>>,
+    s2_inner: DFF<Bit>,
+    s2_group: DFF<Bits<8>>,
+    s2_hash: DFF<Bits<32>>,
+    s2_tmm: DFF<Bits<8>>,
+    s2_info: DFF<FrameInfo>,
+    s2_bypass: DFF<Bits<9>>,
+    // Stage 3: the result.
+    s3_valid: DFF<Bit>,
+    s3: DFF<Egress>,
+    tmm_final: Signal<Local, Bits<8>>,
+    result: Signal<Local, Egress>,
+}
+
+impl EgressSelect {
+    /// The selector with every map and port as `config` sets them.
+    pub fn new(config: &model::Config) -> Self {
+        let mut port = BTreeMap::new();
+        let mut mac = BTreeMap::new();
+        for t in &config.tmms {
+            port.insert(Bits::<8>::from(t.id as u64), Bits::<8>::from(t.port as u64));
+            if let Some(m) = t.mac {
+                mac.insert(Bits::<8>::from(t.id as u64), Bits::<49>::from(mac_entry(&m)));
+            }
+        }
+        let fixed = config
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, grp)| (Bits::<8>::from(g as u64), Bits::<8>::from(grp.fixed_tmm as u64)))
+            .collect();
+        let bypass = config
+            .ingress
+            .iter()
+            .map(|i| (Bits::<8>::from(i.port as u64), Bits::<9>::from(0x100 | i.forward_to as u64)))
+            .collect();
+        Self {
+            clock: Default::default(),
+            strobe_in: Default::default(),
+            verdict: Default::default(),
+            inner: Default::default(),
+            group: Default::default(),
+            hash: Default::default(),
+            tmm: Default::default(),
+            info: Default::default(),
+            bridge_port: Default::default(),
+            control_port: Default::default(),
+            fragment_port: Default::default(),
+            malformed_port: Default::default(),
+            map_addr: Default::default(),
+            map_data: Default::default(),
+            tmm_port_write: Default::default(),
+            tmm_mac_write: Default::default(),
+            fixed_tmm_write: Default::default(),
+            bypass_write: Default::default(),
+            strobe_out: Default::default(),
+            egress: Default::default(),
+            tmm_port: RAM::new(port),
+            tmm_mac: RAM::new(mac),
+            fixed_tmm: RAM::new(fixed),
+            bypass: RAM::new(bypass),
+            s1_valid: Default::default(),
+            s1_verdict: Default::default(),
+            s1_inner: Default::default(),
+            s1_group: Default::default(),
+            s1_hash: Default::default(),
+            s1_tmm: Default::default(),
+            s1_info: Default::default(),
+            s2_valid: Default::default(),
+            s2_verdict: Default::default(),
+            s2_inner: Default::default(),
+            s2_group: Default::default(),
+            s2_hash: Default::default(),
+            s2_tmm: Default::default(),
+            s2_info: Default::default(),
+            s2_bypass: Default::default(),
+            s3_valid: Default::default(),
+            s3: Default::default(),
+            tmm_final: Default::default(),
+            result: Default::default(),
+        }
+    }
+}
+
+/// A MAC map entry: bit 48 set, the MAC as a big-endian integer below.
+pub fn mac_entry(mac: &model::config::Mac) -> u64 {
+    mac.iter().fold(1u64, |acc, &b| (acc << 8) | b as u64)
+}
+
+impl Logic for EgressSelect {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict,
+            s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s2_bypass, s3_valid, s3
+        );
+        self.tmm_port.read_clock.next = self.clock.val();
+        self.tmm_port.write_clock.next = self.clock.val();
+        self.tmm_mac.read_clock.next = self.clock.val();
+        self.tmm_mac.write_clock.next = self.clock.val();
+        self.fixed_tmm.read_clock.next = self.clock.val();
+        self.fixed_tmm.write_clock.next = self.clock.val();
+        self.bypass.read_clock.next = self.clock.val();
+        self.bypass.write_clock.next = self.clock.val();
+        // Map writes.
+        self.tmm_port.write_address.next = self.map_addr.val();
+        self.tmm_port.write_data.next = self.map_data.val().get_bits::<8>(0);
+        self.tmm_port.write_enable.next = self.tmm_port_write.val();
+        self.tmm_mac.write_address.next = self.map_addr.val();
+        self.tmm_mac.write_data.next = self.map_data.val();
+        self.tmm_mac.write_enable.next = self.tmm_mac_write.val();
+        self.fixed_tmm.write_address.next = self.map_addr.val();
+        self.fixed_tmm.write_data.next = self.map_data.val().get_bits::<8>(0);
+        self.fixed_tmm.write_enable.next = self.fixed_tmm_write.val();
+        self.bypass.write_address.next = self.map_addr.val();
+        self.bypass.write_data.next = self.map_data.val().get_bits::<9>(0);
+        self.bypass.write_enable.next = self.bypass_write.val();
+        // Stage 1.
+        self.fixed_tmm.read_address.next = self.group.val();
+        self.bypass.read_address.next = self.info.val().ingress;
+        self.s1_valid.d.next = self.strobe_in.val();
+        self.s1_verdict.d.next = self.verdict.val();
+        self.s1_inner.d.next = self.inner.val();
+        self.s1_group.d.next = self.group.val();
+        self.s1_hash.d.next = self.hash.val();
+        self.s1_tmm.d.next = self.tmm.val();
+        self.s1_info.d.next = self.info.val();
+        // Stage 2.
+        self.tmm_final.next = self.s1_tmm.q.val();
+        if self.s1_verdict.q.val() == FIXED {
+            self.tmm_final.next = self.fixed_tmm.read_data.val();
+        }
+        self.tmm_port.read_address.next = self.tmm_final.val();
+        self.tmm_mac.read_address.next = self.tmm_final.val();
+        self.s2_valid.d.next = self.s1_valid.q.val();
+        self.s2_verdict.d.next = self.s1_verdict.q.val();
+        self.s2_inner.d.next = self.s1_inner.q.val();
+        self.s2_group.d.next = self.s1_group.q.val();
+        self.s2_hash.d.next = self.s1_hash.q.val();
+        self.s2_tmm.d.next = self.tmm_final.val();
+        self.s2_info.d.next = self.s1_info.q.val();
+        self.s2_bypass.d.next = self.bypass.read_data.val();
+        // Stage 3.
+        self.result.next.port = 0.into();
+        self.result.next.inner = false;
+        self.result.next.group = 0.into();
+        self.result.next.hash = 0.into();
+        self.result.next.tmm = 0.into();
+        self.result.next.rewrite = false;
+        self.result.next.beats = self.s2_info.q.val().beats;
+        self.result.next.verdict = self.s2_verdict.q.val();
+        self.result.next.mac = self.tmm_mac.read_data.val().get_bits::<48>(0);
+        if self.s2_info.q.val().error {
+            self.result.next.verdict = MALFORMED.into();
+            self.result.next.port = self.malformed_port.val();
+        } else if self.s2_bypass.q.val().get_bit(8) {
+            self.result.next.verdict = BYPASS.into();
+            self.result.next.port = self.s2_bypass.q.val().get_bits::<8>(0);
+        } else if self.s2_verdict.q.val() == BRIDGE {
+            self.result.next.port = self.bridge_port.val();
+        } else if self.s2_verdict.q.val() == CONTROL {
+            self.result.next.port = self.control_port.val();
+        } else if self.s2_verdict.q.val() == MALFORMED {
+            self.result.next.port = self.malformed_port.val();
+        } else if self.s2_verdict.q.val() == FRAGMENT {
+            self.result.next.port = self.fragment_port.val();
+        } else {
+            // fixed, l4, l3: to a TMM.
+            self.result.next.port = self.tmm_port.read_data.val();
+            self.result.next.inner = self.s2_inner.q.val();
+            self.result.next.group = self.s2_group.q.val();
+            self.result.next.tmm = self.s2_tmm.q.val();
+            self.result.next.rewrite = self.tmm_mac.read_data.val().get_bit(48);
+            if (self.s2_verdict.q.val() == L4) | (self.s2_verdict.q.val() == L3) {
+                self.result.next.hash = self.s2_hash.q.val();
+            }
+        }
+        self.s3_valid.d.next = self.s2_valid.q.val();
+        self.s3.d.next = self.result.val();
+        self.strobe_out.next = self.s3_valid.q.val();
+        self.egress.next = self.s3.q.val();
+    }
+}

@@ -1,0 +1,296 @@
+//! Packet buffer: frames wait in block RAM for their decision.
+//!
+//! Store and forward. Every accepted beat is written into a ring of
+//! 2^A beats (`RAM<Bits<72>, A>`: tdata and tkeep); the output reads a frame
+//! back when its decision (an [`Egress`] record) is at the head of the
+//! decision queue, writes the TMM's MAC into the first beat when the record
+//! says so, and sends the beats with the record as sideband.
+//!
+//! Ports
+//! - input stream: `in_data`, `in_keep`, `in_valid`, `in_last` → `in_ready`.
+//!   `in_ready` is high while the ring has room for a beat and fewer than
+//!   `max_frames` frames wait for their decision (the decision queue's depth,
+//!   so it can never overflow); it depends on registers only.
+//! - per frame, registered, high the cycle after its last beat: `frame_done`,
+//!   `frame_beats` (beats stored), `frame_cut` (the frame was cut, below).
+//! - decisions, in frame order, first-word-fall-through: `decision`,
+//!   `decision_valid` → `decision_pop`.
+//! - output stream: `out_data`, `out_keep`, `out_valid`, `out_last`,
+//!   `out_meta` (the frame's record, stable from first beat to last) ←
+//!   `out_ready`. `out_valid` and the data come from registers.
+//!
+//! Throughput one beat per cycle in and out, with no idle cycle between
+//! frames on the output (back-to-back frames of any size keep up with the
+//! input). Latency: a decision at the head of the queue in cycle t gives the
+//! frame's first beat on the output in cycle t+2.
+//!
+//! Frames longer than the ring: the ring holds at most 2^A beats of a frame.
+//! Beats past that are accepted and dropped (the input never deadlocks); the
+//! frame leaves with its first 2^A beats, its last beat full, and
+//! `frame_cut` set — the core treats it like a MAC error (verdict
+//! `malformed`, sent to `malformed_port`). With the default A = 11 (16 KiB)
+//! only frames over 16384 bytes are cut; a 9200-byte jumbo frame fits with
+//! 7184 bytes (112 minimum frames) to spare.
+
+use rust_hdl::prelude::*;
+
+use crate::stream::Egress;
+
+#[derive(LogicBlock)]
+pub struct PacketBuffer<const A: usize> {
+    pub clock: Signal<In, Clock>,
+    pub in_data: Signal<In, Bits<64>>,
+    pub in_keep: Signal<In, Bits<8>>,
+    pub in_valid: Signal<In, Bit>,
+    pub in_last: Signal<In, Bit>,
+    pub in_ready: Signal<Out, Bit>,
+    pub frame_done: Signal<Out, Bit>,
+    pub frame_beats: Signal<Out, Bits<16>>,
+    pub frame_cut: Signal<Out, Bit>,
+    pub decision: Signal<In, Egress>,
+    pub decision_valid: Signal<In, Bit>,
+    pub decision_pop: Signal<Out, Bit>,
+    pub out_data: Signal<Out, Bits<64>>,
+    pub out_keep: Signal<Out, Bits<8>>,
+    pub out_valid: Signal<Out, Bit>,
+    pub out_last: Signal<Out, Bit>,
+    pub out_meta: Signal<Out, Egress>,
+    pub out_ready: Signal<In, Bit>,
+    ram: RAM<Bits<72>, A>,
+    // Write side.
+    wr_ptr: DFF<Bits<16>>,
+    /// Beats of the incoming frame so far (stops at the capacity).
+    in_beats: DFF<Bits<16>>,
+    /// Frames whose last beat is in and whose decision is not popped yet.
+    pending: DFF<Bits<16>>,
+    done: DFF<Bit>,
+    done_beats: DFF<Bits<16>>,
+    done_cut: DFF<Bit>,
+    // Read side: issue (RAM address) → r (RAM data) → q0/q1 (output queue).
+    rd_ptr: DFF<Bits<16>>,
+    /// Beats of the open frame still to issue (0: no frame open).
+    left: DFF<Bits<16>>,
+    cur: DFF<Egress>,
+    r_valid: DFF<Bit>,
+    r_first: DFF<Bit>,
+    r_last: DFF<Bit>,
+    r_meta: DFF<Egress>,
+    q_count: DFF<Bits<2>>,
+    q0_word: DFF<Bits<72>>,
+    q0_last: DFF<Bit>,
+    q0_meta: DFF<Egress>,
+    q1_word: DFF<Bits<72>>,
+    q1_last: DFF<Bit>,
+    q1_meta: DFF<Egress>,
+    capacity: Constant<Bits<16>>,
+    max_frames: Constant<Bits<16>>,
+    /// Clears the destination MAC (lanes 0-5) of a stored word.
+    keep_past_mac: Constant<Bits<72>>,
+    accept: Signal<Local, Bit>,
+    cutting: Signal<Local, Bit>,
+    used: Signal<Local, Bits<16>>,
+    pop: Signal<Local, Bit>,
+    occupied: Signal<Local, Bits<2>>,
+    issue: Signal<Local, Bit>,
+    issue_first: Signal<Local, Bit>,
+    issue_last: Signal<Local, Bit>,
+    issue_meta: Signal<Local, Egress>,
+    word: Signal<Local, Bits<72>>,
+    mac: Signal<Local, Bits<48>>,
+}
+
+impl<const A: usize> PacketBuffer<A> {
+    /// A ring of 2^A beats; `max_frames` is the depth of the decision queue
+    /// that feeds `decision`.
+    pub fn new(max_frames: usize) -> Self {
+        assert!((4..=15).contains(&A), "the ring holds 2^4 to 2^15 beats");
+        assert!((1..65536).contains(&max_frames), "max_frames must fit 16 bits");
+        Self {
+            clock: Default::default(),
+            in_data: Default::default(),
+            in_keep: Default::default(),
+            in_valid: Default::default(),
+            in_last: Default::default(),
+            in_ready: Default::default(),
+            frame_done: Default::default(),
+            frame_beats: Default::default(),
+            frame_cut: Default::default(),
+            decision: Default::default(),
+            decision_valid: Default::default(),
+            decision_pop: Default::default(),
+            out_data: Default::default(),
+            out_keep: Default::default(),
+            out_valid: Default::default(),
+            out_last: Default::default(),
+            out_meta: Default::default(),
+            out_ready: Default::default(),
+            ram: Default::default(),
+            wr_ptr: Default::default(),
+            in_beats: Default::default(),
+            pending: Default::default(),
+            done: Default::default(),
+            done_beats: Default::default(),
+            done_cut: Default::default(),
+            rd_ptr: Default::default(),
+            left: Default::default(),
+            cur: Default::default(),
+            r_valid: Default::default(),
+            r_first: Default::default(),
+            r_last: Default::default(),
+            r_meta: Default::default(),
+            q_count: Default::default(),
+            q0_word: Default::default(),
+            q0_last: Default::default(),
+            q0_meta: Default::default(),
+            q1_word: Default::default(),
+            q1_last: Default::default(),
+            q1_meta: Default::default(),
+            capacity: Constant::new(((1u64 << A) as u64).into()),
+            max_frames: Constant::new((max_frames as u64).into()),
+            keep_past_mac: Constant::new(bit_cast::<72, 64>(0xFFFF_0000_0000_0000u64.into()) | (bit_cast::<72, 8>(0xFFu64.into()) << 64)),
+            accept: Default::default(),
+            cutting: Default::default(),
+            used: Default::default(),
+            pop: Default::default(),
+            occupied: Default::default(),
+            issue: Default::default(),
+            issue_first: Default::default(),
+            issue_last: Default::default(),
+            issue_meta: Default::default(),
+            word: Default::default(),
+            mac: Default::default(),
+        }
+    }
+
+    /// Beats the ring holds.
+    pub const CAPACITY_BEATS: usize = 1 << A;
+}
+
+impl<const A: usize> Logic for PacketBuffer<A> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, wr_ptr, in_beats, pending, done, done_beats, done_cut, rd_ptr, left, cur, r_valid, r_first,
+            r_last, r_meta, q_count, q0_word, q0_last, q0_meta, q1_word, q1_last, q1_meta
+        );
+        self.ram.read_clock.next = self.clock.val();
+        self.ram.write_clock.next = self.clock.val();
+        // Write side.
+        self.used.next = self.wr_ptr.q.val() - self.rd_ptr.q.val();
+        self.cutting.next = self.in_beats.q.val() == self.capacity.val();
+        self.in_ready.next = (self.pending.q.val() != self.max_frames.val())
+            & (self.cutting.val() | (self.used.val() != self.capacity.val()));
+        self.accept.next = self.in_valid.val() & self.in_ready.val();
+        self.ram.write_address.next = bit_cast::<A, 16>(self.wr_ptr.q.val());
+        self.ram.write_data.next = bit_cast::<72, 64>(self.in_data.val()) | (bit_cast::<72, 8>(self.in_keep.val()) << 64);
+        self.ram.write_enable.next = self.accept.val() & !self.cutting.val();
+        if self.accept.val() & !self.cutting.val() {
+            self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
+            self.in_beats.d.next = self.in_beats.q.val() + 1;
+        }
+        self.done.d.next = false;
+        if self.accept.val() & self.in_last.val() {
+            self.done.d.next = true;
+            self.done_cut.d.next = self.cutting.val();
+            self.done_beats.d.next = self.in_beats.q.val() + 1;
+            if self.cutting.val() {
+                self.done_beats.d.next = self.capacity.val();
+            }
+            self.in_beats.d.next = 0.into();
+        }
+        self.frame_done.next = self.done.q.val();
+        self.frame_beats.next = self.done_beats.q.val();
+        self.frame_cut.next = self.done_cut.q.val();
+
+        // Read side: issue a RAM read when the output queue will have room
+        // for its data, counting this cycle's departure.
+        self.pop.next = (self.q_count.q.val() != 0) & self.out_ready.val();
+        self.occupied.next = self.q_count.q.val() + bit_cast::<2, 1>(self.r_valid.q.val().into());
+        self.issue.next = false;
+        self.decision_pop.next = false;
+        self.issue_first.next = false;
+        self.issue_last.next = self.left.q.val() == 1;
+        self.issue_meta.next = self.cur.q.val();
+        if (self.occupied.val() != 2) | self.pop.val() {
+            if self.left.q.val() != 0 {
+                self.issue.next = true;
+                self.left.d.next = self.left.q.val() - 1;
+            } else if self.decision_valid.val() {
+                self.issue.next = true;
+                self.decision_pop.next = true;
+                self.issue_first.next = true;
+                self.issue_last.next = self.decision.val().beats == 1;
+                self.issue_meta.next = self.decision.val();
+                self.cur.d.next = self.decision.val();
+                self.left.d.next = self.decision.val().beats - 1;
+            }
+        }
+        self.ram.read_address.next = bit_cast::<A, 16>(self.rd_ptr.q.val());
+        if self.issue.val() {
+            self.rd_ptr.d.next = self.rd_ptr.q.val() + 1;
+        }
+        self.r_valid.d.next = self.issue.val();
+        self.r_first.d.next = self.issue_first.val();
+        self.r_last.d.next = self.issue_last.val();
+        self.r_meta.d.next = self.issue_meta.val();
+        // Frames waiting for their decision.
+        if self.accept.val() & self.in_last.val() & !self.decision_pop.val() {
+            self.pending.d.next = self.pending.q.val() + 1;
+        }
+        if !(self.accept.val() & self.in_last.val()) & self.decision_pop.val() {
+            self.pending.d.next = self.pending.q.val() - 1;
+        }
+
+        // The word read: destination-MAC rewrite on the first beat (MAC byte
+        // k in lane k).
+        self.word.next = self.ram.read_data.val();
+        self.mac.next = self.r_meta.q.val().mac;
+        if self.r_first.q.val() & self.r_meta.q.val().rewrite {
+            self.word.next = (self.ram.read_data.val() & self.keep_past_mac.val())
+                | bit_cast::<72, 8>(self.mac.val().get_bits::<8>(40))
+                | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(32)) << 8)
+                | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(24)) << 16)
+                | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(16)) << 24)
+                | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(8)) << 32)
+                | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(0)) << 40);
+        }
+        // Output queue, two entries; q0 is the output register.
+        if self.pop.val() {
+            if self.r_valid.q.val() {
+                if self.q_count.q.val() == 1 {
+                    self.q0_word.d.next = self.word.val();
+                    self.q0_last.d.next = self.r_last.q.val();
+                    self.q0_meta.d.next = self.r_meta.q.val();
+                } else {
+                    self.q0_word.d.next = self.q1_word.q.val();
+                    self.q0_last.d.next = self.q1_last.q.val();
+                    self.q0_meta.d.next = self.q1_meta.q.val();
+                    self.q1_word.d.next = self.word.val();
+                    self.q1_last.d.next = self.r_last.q.val();
+                    self.q1_meta.d.next = self.r_meta.q.val();
+                }
+            } else {
+                self.q0_word.d.next = self.q1_word.q.val();
+                self.q0_last.d.next = self.q1_last.q.val();
+                self.q0_meta.d.next = self.q1_meta.q.val();
+                self.q_count.d.next = self.q_count.q.val() - 1;
+            }
+        } else if self.r_valid.q.val() {
+            if self.q_count.q.val() == 0 {
+                self.q0_word.d.next = self.word.val();
+                self.q0_last.d.next = self.r_last.q.val();
+                self.q0_meta.d.next = self.r_meta.q.val();
+            } else {
+                self.q1_word.d.next = self.word.val();
+                self.q1_last.d.next = self.r_last.q.val();
+                self.q1_meta.d.next = self.r_meta.q.val();
+            }
+            self.q_count.d.next = self.q_count.q.val() + 1;
+        }
+        self.out_valid.next = self.q_count.q.val() != 0;
+        self.out_data.next = self.q0_word.q.val().get_bits::<64>(0);
+        self.out_keep.next = self.q0_word.q.val().get_bits::<8>(64);
+        self.out_last.next = self.q0_last.q.val();
+        self.out_meta.next = self.q0_meta.q.val();
+    }
+}
