@@ -1,33 +1,25 @@
 //! `flowdist classify`: one decision per frame of a capture.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use model::{Decision, Distributor};
 
 use super::summary::Summary;
-use super::{load_config, CliError, CliResult, Format, Out};
+use super::{CaptureArgs, CliError, CliResult, Format, Out};
 
 /// Classify every frame of a capture (SPEC's CSV, or a summary).
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Capture to classify (pcap or pcapng, Ethernet).
-    #[arg(long)]
-    pub pcap: PathBuf,
-    /// Ingress port the capture arrived on.
-    #[arg(long, default_value_t = 0)]
-    pub ingress_port: u8,
+    #[command(flatten)]
+    pub input: CaptureArgs,
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.input.config.load()?;
     let dist = Distributor::new(&config);
-    let reader = model::capture::open(&a.pcap)?;
+    let reader = model::capture::open(&a.input.pcap)?;
     let mut out = Out::new();
     let mut summary = Summary::default();
     if a.format == Format::Csv {
@@ -44,7 +36,7 @@ pub fn run(a: &Args) -> CliResult {
             }
         };
         n += 1;
-        let d = dist.classify(&frame.data, a.ingress_port);
+        let d = dist.classify(&frame.data, a.input.ingress_port);
         match a.format {
             Format::Csv => out.line(&d.csv_row(n))?,
             Format::Summary => summary.add(&d),

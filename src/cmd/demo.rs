@@ -1,20 +1,18 @@
 //! `flowdist` with no arguments: the built-in config over built-in traffic.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use model::frame_build::demo_traffic;
 use model::Distributor;
 
 use super::summary::Summary;
-use super::{load_config, CliResult, Out};
+use super::{ConfigArg, CliResult, Out};
 
 /// Classify generated demonstration traffic and print the summary.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// Connections to generate (both directions each).
     #[arg(long, default_value_t = 2000)]
     pub connections: usize,
@@ -24,12 +22,12 @@ pub struct Args {
 
 impl Default for Args {
     fn default() -> Self {
-        Args { config: None, connections: 2000, seed: 1 }
+        Args { config: ConfigArg::default(), connections: 2000, seed: 1 }
     }
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.config.load()?;
     let dist = Distributor::new(&config);
     let frames = demo_traffic(a.seed, a.connections);
     let mut summary = Summary::default();
@@ -39,7 +37,7 @@ pub fn run(a: &Args) -> CliResult {
     let mut out = Out::new();
     out.line(&format!(
         "flowdist: {} ({} TMMs, {} groups) over built-in traffic: {} connections, seed {}",
-        a.config.as_ref().map_or("built-in config".to_string(), |p| p.display().to_string()),
+        a.config.config.as_ref().map_or("built-in config".to_string(), |p| p.display().to_string()),
         config.tmms.len(),
         config.groups.len(),
         a.connections,

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use model::Config;
 
@@ -13,6 +13,7 @@ pub mod snat_port;
 pub mod snat_table;
 pub mod split;
 mod summary;
+pub mod system;
 pub mod table;
 pub mod which;
 
@@ -49,6 +50,33 @@ impl From<model::capture::CaptureError> for CliError {
 }
 
 pub type CliResult = Result<std::process::ExitCode, CliError>;
+
+/// `--config`, taken by every command that needs a configuration.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct ConfigArg {
+    /// Config file (TOML); the built-in default when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+impl ConfigArg {
+    pub fn load(&self) -> Result<Config, CliError> {
+        load_config(self.config.as_deref())
+    }
+}
+
+/// The input of the commands that read a capture.
+#[derive(clap::Args, Debug)]
+pub struct CaptureArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Capture to read (pcap or pcapng, Ethernet).
+    #[arg(long)]
+    pub pcap: PathBuf,
+    /// Ingress port the capture arrived on.
+    #[arg(long, default_value_t = 0)]
+    pub ingress_port: u8,
+}
 
 /// The config at `path`, or the built-in one; unknown keys are warned about.
 pub fn load_config(path: Option<&Path>) -> Result<Config, CliError> {

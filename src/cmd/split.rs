@@ -7,34 +7,29 @@ use std::process::ExitCode;
 use model::capture::CaptureWriter;
 use model::Distributor;
 
-use super::{load_config, CliError, CliResult, Out};
+use super::{CaptureArgs, CliError, CliResult, Out};
 
 /// Write `DIR/port-N.pcap` for every egress port used (MAC rewrites applied).
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    #[arg(long)]
-    pub pcap: PathBuf,
+    #[command(flatten)]
+    pub input: CaptureArgs,
     /// Directory for the per-port captures (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    #[arg(long, default_value_t = 0)]
-    pub ingress_port: u8,
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.input.config.load()?;
     let dist = Distributor::new(&config);
-    let reader = model::capture::open(&a.pcap)?;
+    let reader = model::capture::open(&a.input.pcap)?;
     std::fs::create_dir_all(&a.out).map_err(|e| CliError::input(format!("{}: {e}", a.out.display())))?;
     // Writers keep a temporary name until every frame is in: a failed run
     // leaves no capture that looks complete.
     let mut writers: BTreeMap<u8, (CaptureWriter, u64)> = BTreeMap::new();
     for frame in reader {
         let frame = frame?;
-        let d = dist.classify(&frame.data, a.ingress_port);
+        let d = dist.classify(&frame.data, a.input.ingress_port);
         let data = dist.egress().egress_frame(&frame.data, &d);
         let (w, n) = match writers.entry(d.port) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),

@@ -6,14 +6,13 @@ use std::process::ExitCode;
 use model::alloc_table::target_counts;
 use model::{AllocTable, TABLE_ENTRIES};
 
-use super::{load_config, CliError, CliResult, Format, Out};
+use super::{ConfigArg, CliError, CliResult, Format, Out};
 
 /// Print every group's allocation table (`group,index,tmm`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// Existing tables (this command's CSV): change them to the config's
     /// weights moving the fewest entries, and report how many moved.
     #[arg(long)]
@@ -62,7 +61,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<AllocTable>, CliError> {
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.config.load()?;
     let mut tables = config.tables();
     if let Some(from) = &a.from {
         let old = read_tables(from)?;

@@ -1,21 +1,19 @@
 //! `flowdist which`: explain the decision for one packet.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use model::frame_build::Flow;
 use model::port_compare::{PROTO_SCTP, PROTO_TCP, PROTO_UDP};
 use model::{Distributor, Verdict};
 
-use super::{load_config, CliError, CliResult, Out};
+use super::{ConfigArg, CliError, CliResult, Out};
 
 /// Explain one packet's decision: key, hash, index, group, TMM, port.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// Source ADDR:PORT (IPv6 as [ADDR]:PORT; the port may be left out for
     /// protocols without ports).
     #[arg(long)]
@@ -52,7 +50,7 @@ fn proto(s: &str) -> Result<u8, CliError> {
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.config.load()?;
     let dist = Distributor::new(&config);
     let (src, sport) = endpoint(&a.src, "src")?;
     let (dst, dport) = endpoint(&a.dst, "dst")?;
