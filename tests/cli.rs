@@ -54,6 +54,15 @@ fn cli_no_arguments_runs_the_builtin_demo() {
     for needle in ["built-in config", "verdicts:", "l4", "per TMM", "tmm 3", "max/mean"] {
         assert!(out.contains(needle), "{needle} missing from\n{out}");
     }
+    // The same traffic written as a capture classifies to the same summary.
+    let dir = tmp_dir("demo");
+    let pcap = dir.join("demo.pcap");
+    let o = flowdist(&["demo", "--connections", "300", "--write-pcap", s(&pcap)]);
+    let demo_out = stdout(&o);
+    let o = flowdist(&["classify", "--pcap", s(&pcap), "--format", "summary"]);
+    let verdicts = |t: &str| t.lines().skip_while(|l| !l.starts_with("frames:")).take(10).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(verdicts(&demo_out), verdicts(&stdout(&o)));
+    assert!(demo_out.contains(&format!("frames: {}", demo_traffic(1, 300).len())));
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! `flowdist` with no arguments: the built-in config over built-in traffic.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use model::frame_build::demo_traffic;
 use model::Distributor;
 
 use super::summary::Summary;
-use super::{ConfigArg, CliResult, Out};
+use super::{CliError, CliResult, ConfigArg, Out};
 
 /// Classify generated demonstration traffic and print the summary.
 #[derive(clap::Args, Debug)]
@@ -18,11 +19,14 @@ pub struct Args {
     pub connections: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Also write the generated traffic as a capture (for classify, split, sim).
+    #[arg(long)]
+    pub write_pcap: Option<PathBuf>,
 }
 
 impl Default for Args {
     fn default() -> Self {
-        Args { config: ConfigArg::default(), connections: 2000, seed: 1 }
+        Args { config: ConfigArg::default(), connections: 2000, seed: 1, write_pcap: None }
     }
 }
 
@@ -30,6 +34,10 @@ pub fn run(a: &Args) -> CliResult {
     let config = a.config.load()?;
     let dist = Distributor::new(&config);
     let frames = demo_traffic(a.seed, a.connections);
+    if let Some(path) = &a.write_pcap {
+        model::capture::write_all(path, frames.iter().map(|f| f.as_slice()))
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    }
     let mut summary = Summary::default();
     for f in &frames {
         summary.add(&dist.classify(f, 0));
