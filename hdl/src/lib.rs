@@ -9,3 +9,4 @@ pub mod window_capture;
 pub mod packet_buffer;
 pub mod egress_select;
 pub mod toeplitz;
+pub mod table_ram;
