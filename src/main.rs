@@ -26,6 +26,7 @@ enum Command {
     Demo(cmd::demo::Args),
     SnatPort(cmd::snat_port::Args),
     SnatTable(cmd::snat_table::Args),
+    System(cmd::system::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Some(Command::Demo(a)) => cmd::demo::run(&a),
         Some(Command::SnatPort(a)) => cmd::snat_port::run(&a),
         Some(Command::SnatTable(a)) => cmd::snat_table::run(&a),
+        Some(Command::System(a)) => cmd::system::run(&a),
     };
     match result {
         Ok(code) => code,

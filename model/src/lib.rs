@@ -17,6 +17,7 @@ pub mod icmp_error;
 pub mod ip_parse;
 pub mod port_compare;
 pub mod snat;
+pub mod system_sim;
 pub mod toeplitz;
 pub mod verdict;
 

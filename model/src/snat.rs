@@ -18,6 +18,7 @@
 //! translated only → keep the client's port if the reply still reaches
 //! this TMM, else a new client-side port; neither → nothing to choose.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -311,7 +312,10 @@ impl SnatPorts {
 
 /// Ports handed out on one (address, TMM): next-fit from a cursor, so
 /// consecutive choices spread over the range and a freed port is reused
-/// late (as operating systems do with ephemeral ports).
+/// late (as operating systems do with ephemeral ports). Once a short scan
+/// finds nothing (the address is filling up), the allocator switches to a
+/// queue of the ports that fit the reply's group, built from the port
+/// table's buckets, so a busy address does not rescan its used ports.
 #[derive(Clone, Debug)]
 pub struct PortAllocator {
     addr: Addr16,
@@ -320,11 +324,18 @@ pub struct PortAllocator {
     range: PortRange,
     used: AHashSet<u16>,
     cursor: u16,
+    /// Per usual group: fitting ports not ruled by a rule, in range, in the
+    /// order to hand them out (lazily checked: a popped port may be used).
+    queues: AHashMap<u8, VecDeque<u16>>,
 }
+
+/// Candidates a next-fit scan tries before the allocator builds a queue:
+/// a free address yields a port within about N tries for N TMMs.
+const SHORT_SCAN: u32 = 64;
 
 impl PortAllocator {
     pub fn new(snat: &SnatPorts, addr: Addr16, tmm: u8, range: PortRange) -> Self {
-        PortAllocator { base: snat.base(&addr), addr, tmm, range, used: AHashSet::new(), cursor: range.lo }
+        PortAllocator { base: snat.base(&addr), addr, tmm, range, used: AHashSet::new(), cursor: range.lo, queues: AHashMap::new() }
     }
 
     pub fn addr(&self) -> &Addr16 {
@@ -342,7 +353,81 @@ impl PortAllocator {
     /// A free fitting port toward `server_port` (table path).
     pub fn alloc(&mut self, snat: &SnatPorts, server_port: u16) -> Result<u16, SnatError> {
         let (base, tmm) = (self.base, self.tmm);
-        self.next_fit(snat, server_port, |x| snat.fits(base, tmm, server_port, x))
+        let fits = |x: u16| snat.fits(base, tmm, server_port, x);
+        let group = snat.usual_group(server_port);
+        // The queue serves only server ports below the range (then every
+        // queued port is above them: the common case).
+        if server_port < self.range.lo {
+            if !self.queues.contains_key(&group) {
+                if let Some(x) = self.scan(server_port, SHORT_SCAN, fits) {
+                    return Ok(x);
+                }
+                let queue = self.build_queue(snat, group);
+                self.queues.insert(group, queue);
+            }
+            let queue = self.queues.get_mut(&group).expect("built above");
+            while let Some(x) = queue.pop_front() {
+                if !self.used.contains(&x) && fits(x) {
+                    self.used.insert(x);
+                    return Ok(x);
+                }
+            }
+            // The queue holds every free fitting port but the rule ports.
+            for x in snat.rules.iter().map(|r| r.port) {
+                if self.range.contains(x) && !self.used.contains(&x) && fits(x) {
+                    self.used.insert(x);
+                    return Ok(x);
+                }
+            }
+            return Err(self.exhausted(snat, server_port));
+        }
+        // Server ports inside the range: the full scan.
+        self.next_fit(snat, server_port, fits)
+    }
+
+    fn exhausted(&self, snat: &SnatPorts, server_port: u16) -> SnatError {
+        SnatError::Exhausted {
+            addr: to_ip(&self.addr),
+            tmm: self.tmm,
+            server_port,
+            group: snat.usual_group(server_port),
+            range: self.range,
+            in_use: self.used.len(),
+        }
+    }
+
+    /// Ports of the range whose reply index belongs to this TMM in
+    /// `group`'s table, rule ports left out, from the cursor on.
+    fn build_queue(&self, snat: &SnatPorts, group: u8) -> VecDeque<u16> {
+        let table = &snat.tables[group as usize];
+        let mut ports: Vec<u16> = (0..TABLE_ENTRIES)
+            .filter(|&i| table.get(i) == self.tmm)
+            .flat_map(|i| snat.ports.ports_with_term(self.base ^ i as u16).iter().copied())
+            .filter(|&x| self.range.contains(x) && !snat.rules.iter().any(|r| r.port == x) && !self.used.contains(&x))
+            .collect();
+        ports.sort_unstable();
+        let split = ports.partition_point(|&x| x < self.cursor);
+        ports.rotate_left(split);
+        ports.into()
+    }
+
+    /// Next-fit over at most `tries` ports from the cursor.
+    fn scan(&mut self, server_port: u16, tries: u32, fits: impl Fn(u16) -> bool) -> Option<u16> {
+        if server_port >= self.range.hi {
+            return None;
+        }
+        let start = self.range.lo.max(server_port + 1);
+        let hi = self.range.hi;
+        let mut x = if (start..=hi).contains(&self.cursor) { self.cursor } else { start };
+        for _ in 0..tries.min(u32::from(hi - start) + 1) {
+            if !self.used.contains(&x) && fits(x) {
+                self.used.insert(x);
+                self.cursor = if x == hi { start } else { x + 1 };
+                return Some(x);
+            }
+            x = if x == hi { start } else { x + 1 };
+        }
+        None
     }
 
     /// The same with every candidate hashed (the patent's iterative
@@ -356,25 +441,10 @@ impl PortAllocator {
         if server_port >= self.range.hi {
             return Err(SnatError::NoPortAbove { server_port, range: self.range });
         }
-        let start = self.range.lo.max(server_port + 1);
-        let hi = self.range.hi;
-        let mut x = if (start..=hi).contains(&self.cursor) { self.cursor } else { start };
-        for _ in start..=hi {
-            if !self.used.contains(&x) && fits(x) {
-                self.used.insert(x);
-                self.cursor = if x == hi { start } else { x + 1 };
-                return Ok(x);
-            }
-            x = if x == hi { start } else { x + 1 };
+        if let Some(x) = self.scan(server_port, u32::MAX, fits) {
+            return Ok(x);
         }
-        Err(SnatError::Exhausted {
-            addr: to_ip(&self.addr),
-            tmm: self.tmm,
-            server_port,
-            group: snat.usual_group(server_port),
-            range: self.range,
-            in_use: self.used.len(),
-        })
+        Err(self.exhausted(snat, server_port))
     }
 
     /// Mark a port chosen elsewhere (a kept client port) as in use; false
@@ -385,7 +455,15 @@ impl PortAllocator {
 
     /// Give a port back (connection closed); false if it was not in use.
     pub fn release(&mut self, port: u16) -> bool {
-        self.used.remove(&port)
+        let was = self.used.remove(&port);
+        if was {
+            // Back to the end of every queue (a port fitting another group
+            // is dropped when popped there).
+            for queue in self.queues.values_mut() {
+                queue.push_back(port);
+            }
+        }
+        was
     }
 }
 
