@@ -212,15 +212,28 @@ proptest! {
         tmm in 2u8..4,
     ) {
         let snat = SnatPorts::new(&common::config());
-        let mut alloc = PortAllocator::new(&snat, addr16("198.51.100.7".parse().unwrap()), tmm, PortRange { lo: 40000, hi: 40400 });
+        // Small enough to run out, so the queue, its refills on release and
+        // the exhaustion error are all exercised.
+        let range = PortRange { lo: 40000, hi: 40400 };
+        let mut alloc = PortAllocator::new(&snat, addr16("198.51.100.7".parse().unwrap()), tmm, range);
         let mut held: Vec<u16> = Vec::new();
         for (release, pick, server_port) in ops {
             if release && !held.is_empty() {
                 let x = held.swap_remove(pick % held.len());
                 prop_assert!(alloc.release(x));
-            } else if let Ok(x) = alloc.alloc(&snat, server_port) {
-                prop_assert!(!held.contains(&x), "port {} handed out twice", x);
-                held.push(x);
+            } else {
+                match alloc.alloc(&snat, server_port) {
+                    Ok(x) => {
+                        prop_assert!(!held.contains(&x), "port {} handed out twice", x);
+                        held.push(x);
+                    }
+                    Err(SnatError::Exhausted { .. }) => {
+                        let free = snat.candidates_by_search(alloc.addr(), tmm, server_port, range)
+                            .into_iter().filter(|x| !held.contains(x)).count();
+                        prop_assert_eq!(free, 0, "exhausted with free fitting ports");
+                    }
+                    Err(e) => prop_assert!(false, "unexpected {e}"),
+                }
             }
             prop_assert_eq!(alloc.in_use(), held.len());
         }

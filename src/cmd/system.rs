@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Take the conversations (TCP, UDP, SCTP) from this capture.
-    #[arg(long, conflicts_with = "flows")]
+    #[arg(long)]
     pub pcap: Option<PathBuf>,
     /// Random conversations to simulate (default 10000).
     #[arg(long)]
@@ -123,6 +123,9 @@ pub fn run(a: &Args) -> CliResult {
         return Err(CliError::input("--open must be at least 1"));
     }
     let seed: u64 = number(&a.seed, "seed")?;
+    if a.pcap.is_some() && a.flows.is_some() {
+        return Err(CliError::input("give --pcap or --flows, not both"));
+    }
     let change = a.change_weights.as_deref().map(|w| parse_weights(w, &config)).transpose()?;
     let (conversations, source) = match &a.pcap {
         Some(path) => {
