@@ -10,3 +10,8 @@ pub mod packet_buffer;
 pub mod egress_select;
 pub mod toeplitz;
 pub mod table_ram;
+pub mod eth_parse;
+pub mod ip_parse;
+pub mod icmp_error;
+pub mod port_compare;
+pub mod decide;

@@ -1,0 +1,107 @@
+//! `PortCompare`: SPEC step 7's comparator and key builder — the group of
+//! the first rule naming either port, equal ports (`fixed`), and the key of
+//! the endpoint with the higher port; the hardware twin of
+//! `model::port_compare::port_compare` (and `rule_group`).
+//!
+//! Ports (pure pipeline, one compare per cycle, latency [`PORT_COMPARE_LATENCY`]):
+//! - in: `src`, `dst` (16-byte address forms, byte 0 in bits [127:120]),
+//!   `sport`, `dport`; static config `rule_port`, `rule_group`, `rule_valid`
+//!   ([`RULES`] rules in priority order, the first valid match wins).
+//! - out: `group` (0 when no rule matches), `fixed` (source port ==
+//!   destination port), `key` (address then port, key byte 0 in bits
+//!   [143:136]; meaningless when `fixed`).
+//!
+//! Stages: A compares the ports with each other and with the rules and
+//! picks the endpoint; B resolves the rule priority and assembles the key.
+
+use rust_hdl::prelude::*;
+
+/// Port rules the hardware holds (`[[rule]]` entries of the config).
+pub const RULES: usize = 8;
+pub const PORT_COMPARE_LATENCY: usize = 2;
+
+#[derive(LogicBlock)]
+pub struct PortCompare {
+    pub clock: Signal<In, Clock>,
+    pub src: Signal<In, Bits<128>>,
+    pub dst: Signal<In, Bits<128>>,
+    pub sport: Signal<In, Bits<16>>,
+    pub dport: Signal<In, Bits<16>>,
+    pub rule_port: [Signal<In, Bits<16>>; RULES],
+    pub rule_group: [Signal<In, Bits<8>>; RULES],
+    pub rule_valid: [Signal<In, Bit>; RULES],
+    pub group: Signal<Out, Bits<8>>,
+    pub fixed: Signal<Out, Bit>,
+    pub key: Signal<Out, Bits<144>>,
+    a_match: [DFF<Bit>; RULES],
+    a_fixed: DFF<Bit>,
+    a_addr: DFF<Bits<128>>,
+    a_port: DFF<Bits<16>>,
+    found: Signal<Local, Bit>,
+    b_group: DFF<Bits<8>>,
+    b_fixed: DFF<Bit>,
+    b_key: DFF<Bits<144>>,
+}
+
+impl Default for PortCompare {
+    fn default() -> Self {
+        PortCompare {
+            clock: Default::default(),
+            src: Default::default(),
+            dst: Default::default(),
+            sport: Default::default(),
+            dport: Default::default(),
+            rule_port: Default::default(),
+            rule_group: Default::default(),
+            rule_valid: Default::default(),
+            group: Default::default(),
+            fixed: Default::default(),
+            key: Default::default(),
+            a_match: Default::default(),
+            a_fixed: Default::default(),
+            a_addr: Default::default(),
+            a_port: Default::default(),
+            found: Default::default(),
+            b_group: Default::default(),
+            b_fixed: Default::default(),
+            b_key: Default::default(),
+        }
+    }
+}
+
+impl Logic for PortCompare {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, a_fixed, a_addr, a_port, b_group, b_fixed, b_key);
+        for i in 0..RULES {
+            self.a_match[i].clock.next = self.clock.val();
+            self.a_match[i].d.next = self.rule_valid[i].val()
+                && ((self.rule_port[i].val() == self.sport.val()) || (self.rule_port[i].val() == self.dport.val()));
+        }
+        // Stage A: the higher port's endpoint is hashed, so both directions agree.
+        self.a_fixed.d.next = self.sport.val() == self.dport.val();
+        if self.sport.val() > self.dport.val() {
+            self.a_addr.d.next = self.src.val();
+            self.a_port.d.next = self.sport.val();
+        } else {
+            self.a_addr.d.next = self.dst.val();
+            self.a_port.d.next = self.dport.val();
+        }
+
+        // Stage B: first matching rule, key = address . port.
+        self.found.next = false;
+        self.b_group.d.next = 0.into();
+        for i in 0..RULES {
+            if !self.found.val() && self.a_match[i].q.val() {
+                self.found.next = true;
+                self.b_group.d.next = self.rule_group[i].val();
+            }
+        }
+        self.b_fixed.d.next = self.a_fixed.q.val();
+        self.b_key.d.next = (bit_cast::<144, 128>(self.a_addr.q.val()) << 16) | bit_cast::<144, 16>(self.a_port.q.val());
+
+        self.group.next = self.b_group.q.val();
+        self.fixed.next = self.b_fixed.q.val();
+        self.key.next = self.b_key.q.val();
+    }
+}
