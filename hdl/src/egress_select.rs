@@ -82,6 +82,15 @@ pub struct EgressSelect {
     // Stage 3: the result.
     s3_valid: DFF<Bit>,
     s3: DFF<Egress>,
+    // Verdict codes (`verdict_code`) as constants of the generated Verilog.
+    v_bridge: Constant<Bits<3>>,
+    v_bypass: Constant<Bits<3>>,
+    v_control: Constant<Bits<3>>,
+    v_fixed: Constant<Bits<3>>,
+    v_fragment: Constant<Bits<3>>,
+    v_l3: Constant<Bits<3>>,
+    v_l4: Constant<Bits<3>>,
+    v_malformed: Constant<Bits<3>>,
     tmm_final: Signal<Local, Bits<8>>,
     result: Signal<Local, Egress>,
 }
@@ -150,6 +159,14 @@ impl EgressSelect {
             s2_bypass: Default::default(),
             s3_valid: Default::default(),
             s3: Default::default(),
+            v_bridge: Constant::new(BRIDGE.into()),
+            v_bypass: Constant::new(BYPASS.into()),
+            v_control: Constant::new(CONTROL.into()),
+            v_fixed: Constant::new(FIXED.into()),
+            v_fragment: Constant::new(FRAGMENT.into()),
+            v_l3: Constant::new(L3.into()),
+            v_l4: Constant::new(L4.into()),
+            v_malformed: Constant::new(MALFORMED.into()),
             tmm_final: Default::default(),
             result: Default::default(),
         }
@@ -201,7 +218,7 @@ impl Logic for EgressSelect {
         self.s1_info.d.next = self.info.val();
         // Stage 2.
         self.tmm_final.next = self.s1_tmm.q.val();
-        if self.s1_verdict.q.val() == FIXED {
+        if self.s1_verdict.q.val() == self.v_fixed.val() {
             self.tmm_final.next = self.fixed_tmm.read_data.val();
         }
         self.tmm_port.read_address.next = self.tmm_final.val();
@@ -223,20 +240,20 @@ impl Logic for EgressSelect {
         self.result.next.rewrite = false;
         self.result.next.beats = self.s2_info.q.val().beats;
         self.result.next.verdict = self.s2_verdict.q.val();
-        self.result.next.mac = self.tmm_mac.read_data.val().get_bits::<48>(0);
+        self.result.next.mac = 0.into();
         if self.s2_info.q.val().error {
-            self.result.next.verdict = MALFORMED.into();
+            self.result.next.verdict = self.v_malformed.val();
             self.result.next.port = self.malformed_port.val();
         } else if self.s2_bypass.q.val().get_bit(8) {
-            self.result.next.verdict = BYPASS.into();
+            self.result.next.verdict = self.v_bypass.val();
             self.result.next.port = self.s2_bypass.q.val().get_bits::<8>(0);
-        } else if self.s2_verdict.q.val() == BRIDGE {
+        } else if self.s2_verdict.q.val() == self.v_bridge.val() {
             self.result.next.port = self.bridge_port.val();
-        } else if self.s2_verdict.q.val() == CONTROL {
+        } else if self.s2_verdict.q.val() == self.v_control.val() {
             self.result.next.port = self.control_port.val();
-        } else if self.s2_verdict.q.val() == MALFORMED {
+        } else if self.s2_verdict.q.val() == self.v_malformed.val() {
             self.result.next.port = self.malformed_port.val();
-        } else if self.s2_verdict.q.val() == FRAGMENT {
+        } else if self.s2_verdict.q.val() == self.v_fragment.val() {
             self.result.next.port = self.fragment_port.val();
         } else {
             // fixed, l4, l3: to a TMM.
@@ -244,8 +261,11 @@ impl Logic for EgressSelect {
             self.result.next.inner = self.s2_inner.q.val();
             self.result.next.group = self.s2_group.q.val();
             self.result.next.tmm = self.s2_tmm.q.val();
-            self.result.next.rewrite = self.tmm_mac.read_data.val().get_bit(48);
-            if (self.s2_verdict.q.val() == L4) | (self.s2_verdict.q.val() == L3) {
+            if self.tmm_mac.read_data.val().get_bit(48) {
+                self.result.next.rewrite = true;
+                self.result.next.mac = self.tmm_mac.read_data.val().get_bits::<48>(0);
+            }
+            if (self.s2_verdict.q.val() == self.v_l4.val()) | (self.s2_verdict.q.val() == self.v_l3.val()) {
                 self.result.next.hash = self.s2_hash.q.val();
             }
         }
