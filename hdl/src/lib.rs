@@ -15,3 +15,4 @@ pub mod ip_parse;
 pub mod icmp_error;
 pub mod port_compare;
 pub mod decide;
+pub mod alloc_table;

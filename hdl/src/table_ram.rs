@@ -69,8 +69,10 @@ impl Logic for TableRam {
 
     fn hdl(&self) -> Verilog {
         let hex: String = self._init.iter().rev().map(|e| format!("{e:02x}")).collect();
+        let entries: String = self._init.iter().enumerate().map(|(i, e)| format!("mem[{i}] = 8'h{e:02x};\n")).collect();
+        let body = BODY.replacen("// @ENTRIES@", &entries, 1);
         Verilog::Custom(format!(
-            "localparam [{top}:0] INIT = {bits}'h{hex};\n{BODY}",
+            "localparam [{top}:0] INIT = {bits}'h{hex};\n{body}",
             top = TABLE_ENTRIES * 8 - 1,
             bits = TABLE_ENTRIES * 8
         ))

@@ -105,10 +105,10 @@ always @(*) read_data = dob;
 `else
 reg [7:0] mem [0:4095];
 reg [7:0] read_reg;
-integer i;
 initial begin
-    for (i = 0; i < 4096; i = i + 1)
-        mem[i] = INIT[8 * i +: 8];
+    // table_ram.rs puts one `mem[i] = v;` per entry in place of the next
+    // line (Yosys evaluates a loop over INIT part-selects far more slowly).
+    // @ENTRIES@
     read_reg = 8'd0;
     read_data = 8'd0;
 end
