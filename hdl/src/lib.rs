@@ -16,3 +16,4 @@ pub mod icmp_error;
 pub mod port_compare;
 pub mod decide;
 pub mod alloc_table;
+pub mod counters;
