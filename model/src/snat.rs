@@ -280,17 +280,28 @@ impl SnatPorts {
 
     /// The same set by hashing every port of the range (the cross-check).
     pub fn candidates_by_search(&self, addr: &Addr16, tmm: u8, server_port: u16, range: PortRange) -> Vec<u16> {
-        (range.lo..=range.hi).filter(|&x| self.fits_by_search(addr, tmm, server_port, x)).collect()
+        self.fitting_ports_by_search(addr, tmm, server_port, range).collect()
     }
 
-    /// The lowest `count` fitting ports in `range` (stateless, table path).
-    pub fn first_ports(&self, addr: &Addr16, tmm: u8, server_port: u16, range: PortRange, count: usize) -> Vec<u16> {
+    /// The fitting ports in `range`, ascending (stateless, table path).
+    pub fn fitting_ports<'a>(&'a self, addr: &Addr16, tmm: u8, server_port: u16, range: PortRange) -> impl Iterator<Item = u16> + 'a {
         let base = self.base(addr);
         let from = range.lo.max(server_port.saturating_add(1));
-        if server_port >= range.hi {
-            return Vec::new();
-        }
-        (from..=range.hi).filter(|&x| self.fits(base, tmm, server_port, x)).take(count).collect()
+        let to = if server_port >= range.hi { 0 } else { range.hi };
+        (from..=to).filter(move |&x| self.fits(base, tmm, server_port, x))
+    }
+
+    /// The same by hashing every candidate (the patent's iterative search).
+    pub fn fitting_ports_by_search<'a>(&'a self, addr: &Addr16, tmm: u8, server_port: u16, range: PortRange) -> impl Iterator<Item = u16> + 'a {
+        let addr = *addr;
+        let from = range.lo.max(server_port.saturating_add(1));
+        let to = if server_port >= range.hi { 0 } else { range.hi };
+        (from..=to).filter(move |&x| self.fits_by_search(&addr, tmm, server_port, x))
+    }
+
+    /// The lowest `count` fitting ports in `range` (table path).
+    pub fn first_ports(&self, addr: &Addr16, tmm: u8, server_port: u16, range: PortRange, count: usize) -> Vec<u16> {
+        self.fitting_ports(addr, tmm, server_port, range).take(count).collect()
     }
 
     /// Ports on `addr` per TMM in each group, over every port 0–65535 (the

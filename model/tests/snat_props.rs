@@ -171,6 +171,8 @@ proptest! {
         prop_assert_eq!(&table, &snat.candidates_by_search(&a, tmm, server_port, range));
         let first = snat.first_ports(&a, tmm, server_port, range, 5);
         prop_assert_eq!(&first[..], &table[..table.len().min(5)]);
+        let all: Vec<u16> = snat.fitting_ports(&a, tmm, server_port, range).collect();
+        prop_assert_eq!(&all, &table);
     }
 
     #[test]
