@@ -38,7 +38,10 @@ pub struct Args {
     /// full-proxy (both) or none.
     #[arg(long, default_value = "snat")]
     pub nat: String,
-    /// New group weights, `[G:]T=W,…[;…]` (see the command's notes).
+    /// New group weights: `[G:]T=W,T=W,…` for group G (default 0), TMM T,
+    /// weight W ≥ 0; more groups separated by `;`. A TMM of the group left
+    /// out gets weight 0; groups not named keep their weights.
+    /// Example: `0=1,1=1,2=2;1:2=1,3=3`.
     #[arg(long)]
     pub change_weights: Option<String>,
     /// Source ports the TMMs may choose, LO-HI.
