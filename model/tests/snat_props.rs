@@ -281,3 +281,80 @@ proptest! {
         }
     }
 }
+
+/// Rule ports inside the ephemeral range, to different groups, in an
+/// order where the chosen port's rule can win over the server port's.
+const RULES_IN_RANGE: &str = r#"
+bridge_port = 0
+control_port = 7
+fragment_port = 7
+malformed_port = 7
+[[tmm]]
+id = 0
+port = 1
+[[tmm]]
+id = 1
+port = 2
+[[tmm]]
+id = 2
+port = 3
+[[group]]
+fixed_tmm = 0
+weights = { "0" = 1, "1" = 1, "2" = 1 }
+[[group]]
+fixed_tmm = 1
+weights = { "1" = 1 }
+[[group]]
+fixed_tmm = 2
+weights = { "0" = 1, "2" = 3 }
+[[rule]]
+port = 40000
+group = 1
+[[rule]]
+port = 80
+group = 2
+[[rule]]
+port = 40001
+group = 0
+"#;
+
+fn with_key(text: &str, key: &[u8]) -> Config {
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    Config::from_toml(&format!("rss_key = \"{hex}\"\n{text}")).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Any key: the port → index map is linear, so its buckets are the
+    /// cosets of its kernel — all the same power-of-two size (16 when the
+    /// map has full rank 12, as with the default key) — and the table path
+    /// still equals the iterative search, rule ports included.
+    #[test]
+    fn snat_any_key_linear_buckets_and_table_equals_search(
+        key in prop::collection::vec(any::<u8>(), 40),
+        addr in arb_addr(),
+        tmm in 0u8..3,
+        server_port in prop_oneof![Just(80u16), Just(40000), Just(40001), Just(39999), any::<u16>()],
+    ) {
+        let config = with_key(RULES_IN_RANGE, &key);
+        let snat = SnatPorts::new(&config);
+        let sizes: BTreeSet<usize> = (0..TABLE_ENTRIES as u16)
+            .map(|v| snat.port_table().ports_with_term(v).len())
+            .filter(|&n| n > 0)
+            .collect();
+        prop_assert_eq!(sizes.len(), 1, "bucket sizes {:?}", sizes);
+        let size = *sizes.iter().next().unwrap();
+        prop_assert!(size.is_power_of_two() && size >= 16);
+
+        let range = PortRange { lo: 39000, hi: 41000 };
+        let a = addr16(addr);
+        let table = snat.candidates(&a, tmm, server_port, range);
+        prop_assert_eq!(&table, &snat.candidates_by_search(&a, tmm, server_port, range));
+        // And every one of them really brings the reply back.
+        let dist = Distributor::new(&config);
+        for &x in table.iter().filter(|&&x| x == 40000 || x == 40001).chain(table.iter().take(3)) {
+            prop_assert_eq!(tmm_of(&dist, server_for(addr), server_port, addr, x), Some(tmm), "port {}", x);
+        }
+    }
+}
