@@ -258,7 +258,7 @@ impl Logic for Decide {
         self.ip_ports_d[0].d.next =
             (self.ip.proto.val() == 6) || (self.ip.proto.val() == 17) || (self.ip.proto.val() == 132);
         self.ports_malformed_d[0].d.next = (bit_cast::<17, 16>(self.ip.frame_len_out.val()) < self.l4_end.val())
-            || (self.ip.end.val() < self.l4_end.val());
+            || (self.ip.packet_end.val() < self.l4_end.val());
         self.ports_control_d[0].d.next = self.l4_end.val() > 128;
         for i in 1..IP_WAIT {
             self.ip_ok_d[i].d.next = self.ip_ok_d[i - 1].q.val();

@@ -16,7 +16,7 @@
 //! - out: `ok`; `verdict` (`verdict_code`, when `ok` = 0: malformed, control
 //!   or fragment); `proto` (IPv6: the next header after the skipped
 //!   extension headers); `l4` (offset of the transport header, < 128 when
-//!   `ok`); `end` (l3 + IPv4 total length, or l3 + 40 + IPv6 payload length);
+//!   `ok`); `packet_end` (l3 + IPv4 total length, or l3 + 40 + IPv6 payload length);
 //!   `ext_headers`; `src`, `dst` (16-byte forms, IPv4-mapped, byte 0 in
 //!   bits [127:120]); and `window_out`, `frame_len_out`, `v6_out`: the inputs
 //!   delayed to line up with the results, for the next stage.
@@ -44,7 +44,7 @@ pub struct IpParse {
     pub verdict: Signal<Out, Bits<3>>,
     pub proto: Signal<Out, Bits<8>>,
     pub l4: Signal<Out, Bits<8>>,
-    pub end: Signal<Out, Bits<17>>,
+    pub packet_end: Signal<Out, Bits<17>>,
     pub ext_headers: Signal<Out, Bits<2>>,
     pub src: Signal<Out, Bits<128>>,
     pub dst: Signal<Out, Bits<128>>,
@@ -156,7 +156,7 @@ impl Default for IpParse {
             verdict: Default::default(),
             proto: Default::default(),
             l4: Default::default(),
-            end: Default::default(),
+            packet_end: Default::default(),
             ext_headers: Default::default(),
             src: Default::default(),
             dst: Default::default(),
@@ -461,7 +461,7 @@ impl Logic for IpParse {
         self.verdict.next = self.d_verdict.q.val();
         self.proto.next = self.d_proto.q.val();
         self.l4.next = self.d_l4.q.val();
-        self.end.next = self.d_end.q.val();
+        self.packet_end.next = self.d_end.q.val();
         self.ext_headers.next = self.d_ext.q.val();
         self.src.next = self.d_src.q.val();
         self.dst.next = self.d_dst.q.val();
