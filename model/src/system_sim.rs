@@ -200,6 +200,9 @@ pub fn backend(service: IpAddr, port: u16, n: u64) -> (IpAddr, u16) {
     (addr, port)
 }
 
+/// New weights per group (`None`: the group keeps its table).
+pub type WeightChange = [Option<Vec<(u8, f64)>>];
+
 /// One table change, measured on one group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupChange {
@@ -402,7 +405,7 @@ impl System {
     /// Change group weights (`None` keeps a group as it is) and count the
     /// open connections that would now reach another TMM, with the tables
     /// `AllocTable::change` gives and with tables rebuilt from scratch.
-    pub fn weights_change(&self, weights: &[Option<Vec<(u8, f64)>>]) -> Result<ChangeReport, TableError> {
+    pub fn weights_change(&self, weights: &WeightChange) -> Result<ChangeReport, TableError> {
         let old = self.dist.tables();
         let mut changed = Vec::new();
         let mut rebuilt = Vec::new();

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use model::capture::read_all;
 use model::snat::Translation;
-use model::system_sim::{conversations_from_frames, conversations_random, PortPolicy, SimOptions, SimStats, System};
+use model::system_sim::{conversations_from_frames, conversations_random, PortPolicy, SimOptions, SimStats, System, WeightChange};
 use model::{Config, TABLE_ENTRIES};
 
 use super::snat_port::parse_range;
@@ -70,7 +70,7 @@ fn number<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, CliError> {
 }
 
 /// Parse W (see the module notes) into new weights per group.
-pub fn parse_weights(s: &str, config: &Config) -> Result<Vec<Option<Vec<(u8, f64)>>>, CliError> {
+pub fn parse_weights(s: &str, config: &Config) -> Result<Box<WeightChange>, CliError> {
     let bad = |why: String| CliError::input(format!("--change-weights {s:?}: {why}"));
     let mut out: Vec<Option<Vec<(u8, f64)>>> = vec![None; config.groups.len()];
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
@@ -106,7 +106,7 @@ pub fn parse_weights(s: &str, config: &Config) -> Result<Vec<Option<Vec<(u8, f64
     if out.iter().all(Option::is_none) {
         return Err(bad("no group given".into()));
     }
-    Ok(out)
+    Ok(out.into())
 }
 
 fn pct(part: u64, whole: u64) -> String {
