@@ -17,3 +17,5 @@ pub mod port_compare;
 pub mod decide;
 pub mod alloc_table;
 pub mod counters;
+pub mod control_port;
+pub mod flowdist_core;
