@@ -229,10 +229,25 @@ pub struct ChangeReport {
     pub expected_minimum: f64,
 }
 
+/// What the simulated network sends its frames through: the model, or
+/// (in the hdl tests) the rust-hdl core.
+pub trait Distribute {
+    /// The decision for `frame` arriving on `ingress`.
+    fn decide(&mut self, frame: &[u8], ingress: u8) -> Decision;
+}
+
+impl Distribute for Distributor {
+    fn decide(&mut self, frame: &[u8], ingress: u8) -> Decision {
+        self.classify(frame, ingress)
+    }
+}
+
 /// Clients, distributor, TMMs and servers.
-pub struct System {
+pub struct System<D: Distribute = Distributor> {
     config: Config,
-    dist: Distributor,
+    dist: D,
+    /// The tables the distributor starts with (the weights change's base).
+    tables: Vec<AllocTable>,
     snat: SnatPorts,
     allocs: PortAllocators,
     pools: [Vec<Addr16>; 2],
@@ -249,9 +264,17 @@ pub struct System {
 
 impl System {
     pub fn new(config: &Config, options: SimOptions) -> Self {
+        System::with_distributor(config, options, Distributor::new(config))
+    }
+}
+
+impl<D: Distribute> System<D> {
+    /// With another distributor, which must hold `config`'s tables.
+    pub fn with_distributor(config: &Config, options: SimOptions, dist: D) -> Self {
         System {
             config: config.clone(),
-            dist: Distributor::new(config),
+            dist,
+            tables: config.tables(),
             snat: SnatPorts::new(config),
             allocs: PortAllocators::new(options.range),
             pools: [pool(false), pool(true)],
@@ -286,14 +309,20 @@ impl System {
         }
     }
 
-    fn frame(&self, flow: &Flow) -> Vec<u8> {
+    /// The distributor (to inspect it after a run).
+    pub fn distributor(&self) -> &D {
+        &self.dist
+    }
+
+    /// A frame of `flow` as it reaches the distributor.
+    pub fn frame(&self, flow: &Flow) -> Vec<u8> {
         let ethertype = if flow.src.is_ipv4() { ETHERTYPE_IPV4 } else { ETHERTYPE_IPV6 };
         ethernet(self.dst_mac, CLIENT_MAC, &[], ethertype, &flow.ip_packet(&[], &[]))
     }
 
     fn converse(&mut self, c: &Conversation) {
         let client_frame = self.frame(&c.flow);
-        let first = self.dist.classify(&client_frame, self.ingress);
+        let first = self.dist.decide(&client_frame, self.ingress);
         let Some(owner) = first.tmm else {
             return;
         };
@@ -334,12 +363,12 @@ impl System {
         let mut reply_entry = None;
         for i in 0..c.to_server.max(c.to_client) {
             if i < c.to_server {
-                let d = self.dist.classify(&client_frame, self.ingress);
+                let d = self.dist.decide(&client_frame, self.ingress);
                 self.stats.to_server += 1;
                 self.stats.to_server_on_owner += u64::from(d.tmm == Some(owner));
             }
             if i < c.to_client {
-                let d = self.dist.classify(&reply_frame, self.ingress);
+                let d = self.dist.decide(&reply_frame, self.ingress);
                 self.stats.to_client += 1;
                 self.stats.to_client_on_owner += u64::from(d.tmm == Some(owner));
                 if let Some(g) = d.group {
@@ -406,7 +435,7 @@ impl System {
     /// open connections that would now reach another TMM, with the tables
     /// `AllocTable::change` gives and with tables rebuilt from scratch.
     pub fn weights_change(&self, weights: &WeightChange) -> Result<ChangeReport, TableError> {
-        let old = self.dist.tables();
+        let old = &self.tables;
         let mut changed = Vec::new();
         let mut rebuilt = Vec::new();
         let mut groups = Vec::new();
