@@ -19,11 +19,11 @@
 //! Pipeline (cycle after `strobe_in`):
 //! ```text
 //! 1      EthParse                 | window → 32 big-endian granules (see eth_parse)
-//! 2..5   IpParse                  |
-//! 6..8   IcmpError                | outer port bounds checked beside it
-//! 9      select inner or outer header, build the L3 key
-//! 10..11 PortCompare
-//! 12     verdict, group, key registered out
+//! 2..4   IpParse                  |
+//! 5..7   IcmpError                | outer port bounds checked beside it
+//! 8      select inner or outer header, build the L3 key
+//! 9..10  PortCompare
+//! 11     verdict, group, key registered out
 //! ```
 //! Only the granules travel past cycle 1, and none past IcmpError; after
 //! that only addresses, ports and a few flags.
@@ -45,7 +45,7 @@ const IP_WAIT: usize = ICMP_ERROR_LATENCY;
 /// The select stage's results wait for PortCompare's.
 const SELECT_WAIT: usize = 1 + PORT_COMPARE_LATENCY;
 // #[hdl_gen] needs literal indices for the last stage of each delay line.
-const _: () = assert!(ETH_WAIT == 7 && IP_WAIT == 3 && SELECT_WAIT == 3 && DECIDE_LATENCY == 12);
+const _: () = assert!(ETH_WAIT == 6 && IP_WAIT == 3 && SELECT_WAIT == 3 && DECIDE_LATENCY == 11);
 
 #[derive(LogicBlock)]
 pub struct Decide {
@@ -186,7 +186,7 @@ impl Logic for Decide {
         for i in 1..DECIDE_LATENCY {
             self.strobe_d[i].d.next = self.strobe_d[i - 1].q.val();
         }
-        self.strobe_out.next = self.strobe_d[11].q.val();
+        self.strobe_out.next = self.strobe_d[10].q.val();
 
         // Cycle 1: EthParse, and the window cut into big-endian granules
         // (granule j = bytes 4j+2 .. 4j+5).
@@ -212,7 +212,7 @@ impl Logic for Decide {
             | (bit_cast::<32, 8>(self.window.val().get_bits::<8>(1016)) << 16);
         self.len.d.next = self.frame_len.val();
 
-        // Cycles 2..5: IpParse.
+        // Cycles 2..4: IpParse.
         for j in 0..GRANULES {
             self.ip.window[j].next = self.granule[j].q.val();
         }
@@ -230,7 +230,7 @@ impl Logic for Decide {
             self.eth_verdict_d[i].d.next = self.eth_verdict_d[i - 1].q.val();
         }
 
-        // Cycles 6..8: IcmpError; beside it, the outer ports' bounds (SPEC step 7).
+        // Cycles 5..7: IcmpError; beside it, the outer ports' bounds (SPEC step 7).
         for j in 0..GRANULES {
             self.icmp.window[j].next = self.ip.window_out[j].val();
         }
@@ -271,17 +271,17 @@ impl Logic for Decide {
             self.ports_control_d[i].d.next = self.ports_control_d[i - 1].q.val();
         }
 
-        // Cycle 9: the decision order of `Distributor::classify`.
+        // Cycle 8: the decision order of `Distributor::classify`.
         self.sel_done.next = true;
-        self.sel_verdict.next = self.eth_verdict_d[6].q.val();
+        self.sel_verdict.next = self.eth_verdict_d[5].q.val();
         self.sel_l4.next = false;
         self.sel_inner.next = false;
         self.sel_src.next = self.ip_src_d[2].q.val();
         self.sel_dst.next = self.ip_dst_d[2].q.val();
         self.sel_proto.next = self.ip_proto_d[2].q.val();
         self.sel_ports.next = self.icmp.outer_ports.val();
-        if !self.eth_ok_d[6].q.val() {
-            self.sel_verdict.next = self.eth_verdict_d[6].q.val();
+        if !self.eth_ok_d[5].q.val() {
+            self.sel_verdict.next = self.eth_verdict_d[5].q.val();
         } else if !self.ip_ok_d[2].q.val() {
             self.sel_verdict.next = self.ip_verdict_d[2].q.val();
         } else if self.icmp.inner.val() {
@@ -329,7 +329,7 @@ impl Logic for Decide {
         self.pc_dst.d.next = self.sel_dst.val();
         self.pc_ports.d.next = self.sel_ports.val();
 
-        // Cycles 10..11: PortCompare.
+        // Cycles 9..10: PortCompare.
         self.pc.src.next = self.pc_src.q.val();
         self.pc.dst.next = self.pc_dst.q.val();
         self.pc.sport.next = self.pc_ports.q.val().get_bits::<16>(16);
@@ -340,7 +340,7 @@ impl Logic for Decide {
             self.pc.rule_valid[i].next = self.rule_valid[i].val();
         }
 
-        // Cycle 12: the outputs.
+        // Cycle 11: the outputs.
         self.out_verdict.d.next = self.verdict_d[2].q.val();
         self.out_inner.d.next = false;
         self.out_group.d.next = 0.into();

@@ -8,7 +8,7 @@
 //! ```
 //! Every header starts on a granule (see `eth_parse`): the IP header at
 //! granule 3 + tags, the first extension header 10 granules later, the
-//! second one at a run-time granule chosen by a one-hot select.
+//! second one at granule 15 + tags + 2·(first one's length byte).
 //!
 //! Ports (pure pipeline, one frame per cycle, latency [`IP_PARSE_LATENCY`]):
 //! - in: `window` (32 granules), `frame_len`, `v6`, `tags` (from `EthParse`;
@@ -22,16 +22,16 @@
 //!   delayed to line up with the results, for the next stage.
 //!
 //! Stages: A selects the header granules by `tags` (3:1); B checks IPv4
-//! and the first extension header and decodes where the second starts; C
-//! reads the second one's next-header and length bytes (one-hot mux); D
-//! checks it, settles the verdict and selects the addresses.
+//! and the first extension header and reads the second one's next-header
+//! and length bytes; C checks those, settles the verdict and selects the
+//! addresses.
 
 use rust_hdl::prelude::*;
 
 use crate::eth_parse::GRANULES;
 use crate::verdict_code::{CONTROL, FRAGMENT, MALFORMED};
 
-pub const IP_PARSE_LATENCY: usize = 4;
+pub const IP_PARSE_LATENCY: usize = 3;
 
 #[derive(LogicBlock)]
 pub struct IpParse {
@@ -82,32 +82,12 @@ pub struct IpParse {
     b_ext1_malformed: DFF<Bit>,
     b_ext1_control: DFF<Bit>,
     b_at2: DFF<Bits<8>>,
-    b_sel2: [DFF<Bit>; GRANULES],
     b_at2_short: DFF<Bit>,
     b_rem2_q: DFF<Bits<16>>,
     b_win2_q: DFF<Bits<8>>,
-    // Stage C: second extension header bytes.
+    b_next2: DFF<Bits<8>>,
+    b_x2: DFF<Bits<8>>,
     ext2: Signal<Local, Bits<16>>,
-    c_win: [DFF<Bits<32>>; GRANULES],
-    c_len: DFF<Bits<16>>,
-    c_v6: DFF<Bit>,
-    c_tags: DFF<Bits<2>>,
-    c_v4_malformed: DFF<Bit>,
-    c_v4_fragment: DFF<Bit>,
-    c_v4_l4: DFF<Bits<8>>,
-    c_v4_proto: DFF<Bits<8>>,
-    c_end: DFF<Bits<17>>,
-    c_v6_malformed: DFF<Bit>,
-    c_next0: DFF<Bits<8>>,
-    c_next1: DFF<Bits<8>>,
-    c_ext1_malformed: DFF<Bit>,
-    c_ext1_control: DFF<Bit>,
-    c_at2: DFF<Bits<8>>,
-    c_at2_short: DFF<Bit>,
-    c_rem2_q: DFF<Bits<16>>,
-    c_win2_q: DFF<Bits<8>>,
-    c_next2: DFF<Bits<8>>,
-    c_x2: DFF<Bits<8>>,
     // Stage D: verdict and addresses.
     l3_out: Signal<Local, Bits<8>>,
     skip0: Signal<Local, Bit>,
@@ -192,31 +172,12 @@ impl Default for IpParse {
             b_ext1_malformed: Default::default(),
             b_ext1_control: Default::default(),
             b_at2: Default::default(),
-            b_sel2: Default::default(),
             b_at2_short: Default::default(),
             b_rem2_q: Default::default(),
             b_win2_q: Default::default(),
+            b_next2: Default::default(),
+            b_x2: Default::default(),
             ext2: Default::default(),
-            c_win: Default::default(),
-            c_len: Default::default(),
-            c_v6: Default::default(),
-            c_tags: Default::default(),
-            c_v4_malformed: Default::default(),
-            c_v4_fragment: Default::default(),
-            c_v4_l4: Default::default(),
-            c_v4_proto: Default::default(),
-            c_end: Default::default(),
-            c_v6_malformed: Default::default(),
-            c_next0: Default::default(),
-            c_next1: Default::default(),
-            c_ext1_malformed: Default::default(),
-            c_ext1_control: Default::default(),
-            c_at2: Default::default(),
-            c_at2_short: Default::default(),
-            c_rem2_q: Default::default(),
-            c_win2_q: Default::default(),
-            c_next2: Default::default(),
-            c_x2: Default::default(),
             l3_out: Default::default(),
             skip0: Default::default(),
             skip1: Default::default(),
@@ -260,21 +221,16 @@ impl Logic for IpParse {
         dff_setup!(
             self, clock, a_len, a_v6, a_tags, a_h0, a_h1, a_h2, a_ext1, b_len, b_v6, b_tags, b_v4_malformed,
             b_v4_fragment, b_v4_l4, b_v4_proto, b_end, b_v6_malformed, b_next0, b_next1, b_ext1_malformed,
-            b_ext1_control, b_at2, b_at2_short, b_rem2_q, b_win2_q, c_len, c_v6, c_tags, c_v4_malformed,
-            c_v4_fragment, c_v4_l4, c_v4_proto, c_end, c_v6_malformed, c_next0, c_next1, c_ext1_malformed,
-            c_ext1_control, c_at2, c_at2_short, c_rem2_q, c_win2_q, c_next2, c_x2, d_ok, d_verdict, d_proto,
+            b_ext1_control, b_at2, b_at2_short, b_rem2_q, b_win2_q, b_next2, b_x2, d_ok, d_verdict, d_proto,
             d_l4, d_end, d_ext, d_src, d_dst, d_len, d_v6
         );
         for j in 0..GRANULES {
             self.a_win[j].clock.next = self.clock.val();
             self.b_win[j].clock.next = self.clock.val();
-            self.c_win[j].clock.next = self.clock.val();
             self.d_win[j].clock.next = self.clock.val();
-            self.b_sel2[j].clock.next = self.clock.val();
             self.a_win[j].d.next = self.window[j].val();
             self.b_win[j].d.next = self.a_win[j].q.val();
-            self.c_win[j].d.next = self.b_win[j].q.val();
-            self.d_win[j].d.next = self.c_win[j].q.val();
+            self.d_win[j].d.next = self.b_win[j].q.val();
             self.window_out[j].next = self.d_win[j].q.val();
         }
 
@@ -320,10 +276,23 @@ impl Logic for IpParse {
             (self.a_len.q.val() < self.at1.val() + 2) || (self.a_len.q.val() < self.at2.val());
         self.b_ext1_control.d.next = self.at2.val() > 128;
         self.b_at2.d.next = self.at2.val().get_bits::<8>(0);
-        for j in 0..GRANULES {
-            self.b_sel2[j].d.next = self.at2.val() == (4 * j + 2).to_bits();
+        // The second extension header starts at l3 + 40 + 8(x1 + 1), i.e. on
+        // granule 15 + tags + 2·x1: its next-header and length bytes are a
+        // mux indexed by (tags, x1) — only x1 <= 8 stays inside the window.
+        self.ext2.next = 0.into();
+        for x in 0..8 {
+            for t in 0..3 {
+                if (self.a_tags.q.val().index() == t) && (self.a_ext1.q.val().get_bits::<8>(0).index() == x) {
+                    self.ext2.next = self.ext2.val() | self.a_win[15 + t + 2 * x].q.val().get_bits::<16>(16);
+                }
+            }
         }
-        // The second header's checks, prepared so that stage D only compares
+        if (self.a_tags.q.val().index() == 0) && (self.a_ext1.q.val().get_bits::<8>(0).index() == 8) {
+            self.ext2.next = self.ext2.val() | self.a_win[31].q.val().get_bits::<16>(16);
+        }
+        self.b_next2.d.next = self.ext2.val().get_bits::<8>(8);
+        self.b_x2.d.next = self.ext2.val().get_bits::<8>(0);
+        // The second header's checks, prepared so that stage C only compares
         // with its length byte x2: len < at2 + 8(x2 + 1) <=> (len - at2)/8 <= x2.
         self.b_at2_short.d.next = self.a_len.q.val() < self.at2.val() + 2;
         self.b_rem2_q.d.next = (self.a_len.q.val() - self.at2.val()) >> 3;
@@ -332,85 +301,58 @@ impl Logic for IpParse {
         self.b_v6.d.next = self.a_v6.q.val();
         self.b_tags.d.next = self.a_tags.q.val();
 
-        // Stage C: the second extension header's next-header and length bytes.
-        self.ext2.next = 0.into();
-        for j in 15..GRANULES {
-            if self.b_sel2[j].q.val() {
-                self.ext2.next = self.ext2.val() | self.b_win[j].q.val().get_bits::<16>(16);
-            }
-        }
-        self.c_next2.d.next = self.ext2.val().get_bits::<8>(8);
-        self.c_x2.d.next = self.ext2.val().get_bits::<8>(0);
-        self.c_len.d.next = self.b_len.q.val();
-        self.c_v6.d.next = self.b_v6.q.val();
-        self.c_tags.d.next = self.b_tags.q.val();
-        self.c_v4_malformed.d.next = self.b_v4_malformed.q.val();
-        self.c_v4_fragment.d.next = self.b_v4_fragment.q.val();
-        self.c_v4_l4.d.next = self.b_v4_l4.q.val();
-        self.c_v4_proto.d.next = self.b_v4_proto.q.val();
-        self.c_end.d.next = self.b_end.q.val();
-        self.c_v6_malformed.d.next = self.b_v6_malformed.q.val();
-        self.c_next0.d.next = self.b_next0.q.val();
-        self.c_next1.d.next = self.b_next1.q.val();
-        self.c_ext1_malformed.d.next = self.b_ext1_malformed.q.val();
-        self.c_ext1_control.d.next = self.b_ext1_control.q.val();
-        self.c_at2.d.next = self.b_at2.q.val();
-        self.c_at2_short.d.next = self.b_at2_short.q.val();
-        self.c_rem2_q.d.next = self.b_rem2_q.q.val();
-        self.c_win2_q.d.next = self.b_win2_q.q.val();
-
-        // Stage D: the decision order of `model::ip_parse`.
-        self.l3_out.next = (bit_cast::<8, 2>(self.c_tags.q.val()) << 2) + 14;
+        // Stage C: the decision order of `model::ip_parse`.
+        self.l3_out.next = (bit_cast::<8, 2>(self.b_tags.q.val()) << 2) + 14;
         self.skip0.next =
-            (self.c_next0.q.val() == 0) || (self.c_next0.q.val() == 43) || (self.c_next0.q.val() == 60);
+            (self.b_next0.q.val() == 0) || (self.b_next0.q.val() == 43) || (self.b_next0.q.val() == 60);
         self.skip1.next =
-            (self.c_next1.q.val() == 0) || (self.c_next1.q.val() == 43) || (self.c_next1.q.val() == 60);
+            (self.b_next1.q.val() == 0) || (self.b_next1.q.val() == 43) || (self.b_next1.q.val() == 60);
         self.skip2.next =
-            (self.c_next2.q.val() == 0) || (self.c_next2.q.val() == 43) || (self.c_next2.q.val() == 60);
-        self.at3.next = self.c_at2.q.val() + (self.c_x2.q.val() << 3) + 8;
+            (self.b_next2.q.val() == 0) || (self.b_next2.q.val() == 43) || (self.b_next2.q.val() == 60);
+        self.at3.next = self.b_at2.q.val() + (self.b_x2.q.val() << 3) + 8;
         self.v_ok.next = false;
         self.v_verdict.next = self.code_malformed.val();
-        self.v_proto.next = self.c_v4_proto.q.val();
-        self.v_l4.next = self.c_v4_l4.q.val();
+        self.v_proto.next = self.b_v4_proto.q.val();
+        self.v_l4.next = self.b_v4_l4.q.val();
         self.v_ext.next = 0.into();
-        if !self.c_v6.q.val() {
-            if self.c_v4_malformed.q.val() {
+        if !self.b_v6.q.val() {
+            if self.b_v4_malformed.q.val() {
                 self.v_verdict.next = self.code_malformed.val();
-            } else if self.c_v4_fragment.q.val() {
+            } else if self.b_v4_fragment.q.val() {
                 self.v_verdict.next = self.code_fragment.val();
             } else {
                 self.v_ok.next = true;
             }
-        } else if self.c_v6_malformed.q.val() {
+        } else if self.b_v6_malformed.q.val() {
             self.v_verdict.next = self.code_malformed.val();
         } else if !self.skip0.val() {
             self.v_ok.next = true;
-            self.v_proto.next = self.c_next0.q.val();
+            self.v_proto.next = self.b_next0.q.val();
             self.v_l4.next = self.l3_out.val() + 40;
-        } else if self.c_ext1_malformed.q.val() {
+        } else if self.b_ext1_malformed.q.val() {
             self.v_verdict.next = self.code_malformed.val();
-        } else if self.c_ext1_control.q.val() {
+        } else if self.b_ext1_control.q.val() {
             self.v_verdict.next = self.code_control.val();
         } else if !self.skip1.val() {
             self.v_ok.next = true;
-            self.v_proto.next = self.c_next1.q.val();
-            self.v_l4.next = self.c_at2.q.val();
+            self.v_proto.next = self.b_next1.q.val();
+            self.v_l4.next = self.b_at2.q.val();
             self.v_ext.next = 1.into();
-        } else if self.c_at2_short.q.val()
-            || (self.c_rem2_q.q.val() <= bit_cast::<16, 8>(self.c_x2.q.val()))
+        } else if self.b_at2_short.q.val()
+            || (self.b_rem2_q.q.val() <= bit_cast::<16, 8>(self.b_x2.q.val()))
         {
             self.v_verdict.next = self.code_malformed.val();
-        } else if (self.c_win2_q.q.val() <= self.c_x2.q.val()) || self.skip2.val() {
+        } else if (self.b_win2_q.q.val() <= self.b_x2.q.val()) || self.skip2.val() {
             // Past the window, or a third skippable header.
             self.v_verdict.next = self.code_control.val();
         } else {
             self.v_ok.next = true;
-            self.v_proto.next = self.c_next2.q.val();
+            self.v_proto.next = self.b_next2.q.val();
             self.v_l4.next = self.at3.val();
             self.v_ext.next = 2.into();
         }
         // A Fragment header right after the skipped ones.
-        if self.c_v6.q.val() && self.v_ok.val() && (self.v_proto.val() == 44) {
+        if self.b_v6.q.val() && self.v_ok.val() && (self.v_proto.val() == 44) {
             self.v_ok.next = false;
             self.v_verdict.next = self.code_fragment.val();
         }
@@ -419,7 +361,7 @@ impl Logic for IpParse {
         self.d_proto.d.next = self.v_proto.val();
         self.d_l4.d.next = self.v_l4.val();
         self.d_ext.d.next = self.v_ext.val();
-        self.d_end.d.next = self.c_end.q.val();
+        self.d_end.d.next = self.b_end.q.val();
         self.q0.next = 0.into();
         self.q1.next = 0.into();
         self.q2.next = 0.into();
@@ -430,18 +372,18 @@ impl Logic for IpParse {
         self.q7.next = 0.into();
         // The address granules: IPv6 src = q0..q3, dst = q4..q7; IPv4 src = q1, dst = q2.
         for t in 0..3 {
-            if self.c_tags.q.val().index() == t {
-                self.q0.next = self.c_win[5 + t].q.val();
-                self.q1.next = self.c_win[6 + t].q.val();
-                self.q2.next = self.c_win[7 + t].q.val();
-                self.q3.next = self.c_win[8 + t].q.val();
-                self.q4.next = self.c_win[9 + t].q.val();
-                self.q5.next = self.c_win[10 + t].q.val();
-                self.q6.next = self.c_win[11 + t].q.val();
-                self.q7.next = self.c_win[12 + t].q.val();
+            if self.b_tags.q.val().index() == t {
+                self.q0.next = self.b_win[5 + t].q.val();
+                self.q1.next = self.b_win[6 + t].q.val();
+                self.q2.next = self.b_win[7 + t].q.val();
+                self.q3.next = self.b_win[8 + t].q.val();
+                self.q4.next = self.b_win[9 + t].q.val();
+                self.q5.next = self.b_win[10 + t].q.val();
+                self.q6.next = self.b_win[11 + t].q.val();
+                self.q7.next = self.b_win[12 + t].q.val();
             }
         }
-        if self.c_v6.q.val() {
+        if self.b_v6.q.val() {
             self.d_src.d.next = (bit_cast::<128, 32>(self.q0.val()) << 96)
                 | (bit_cast::<128, 32>(self.q1.val()) << 64)
                 | (bit_cast::<128, 32>(self.q2.val()) << 32)
@@ -454,8 +396,8 @@ impl Logic for IpParse {
             self.d_src.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.q1.val());
             self.d_dst.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.q2.val());
         }
-        self.d_len.d.next = self.c_len.q.val();
-        self.d_v6.d.next = self.c_v6.q.val();
+        self.d_len.d.next = self.b_len.q.val();
+        self.d_v6.d.next = self.b_v6.q.val();
 
         self.ok.next = self.d_ok.q.val();
         self.verdict.next = self.d_verdict.q.val();

@@ -148,7 +148,19 @@ fn named(frames: Vec<Vec<u8>>, what: &str) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn decide_crafted_frames_builtin_config() {
-    check(&crafted_frames(), &Config::builtin(), 0);
+    let frames = crafted_frames();
+    check(&frames, &Config::builtin(), 0);
+    // The crafted set reaches every verdict but bridge (no group MAC here),
+    // on outer and on inner headers.
+    let d = Distributor::new(&Config::builtin());
+    let answers: Vec<Answer> = frames.iter().map(|(_, f)| model_answer(&d, f)).collect();
+    for v in [Verdict::Control, Verdict::Malformed, Verdict::Fragment, Verdict::Fixed, Verdict::L4, Verdict::L3] {
+        assert!(answers.iter().any(|a| a.verdict == v && !a.inner), "no outer {v}");
+    }
+    for v in [Verdict::Fixed, Verdict::L4, Verdict::L3] {
+        assert!(answers.iter().any(|a| a.verdict == v && a.inner), "no inner {v}");
+    }
+    assert!(answers.iter().any(|a| a.group == 1), "no rule match");
 }
 
 #[test]
@@ -166,6 +178,8 @@ fn decide_crafted_frames_group_mac_and_rules() {
         })
         .collect();
     frames.extend(more);
+    let d = Distributor::new(&config_with_group_mac());
+    assert!(frames.iter().any(|(_, f)| d.classify(f, 0).verdict == Verdict::Bridge), "no bridged frame");
     check(&frames, &config_with_group_mac(), 0);
 }
 

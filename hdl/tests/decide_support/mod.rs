@@ -247,6 +247,13 @@ pub fn crafted_frames() -> Vec<(String, Vec<u8>)> {
             }
         }
     }
+    // Inner headers with equal ports (fixed) and with a rule's port.
+    for (sport, dport) in [(500u16, 500u16), (443, 12345), (12345, 443)] {
+        let q4 = ipv4(DST4, SRC4, UDP, 0, &[], &l4(UDP, sport, dport, 8));
+        v.push((format!("icmp inner udp {sport}->{dport}"), eth(&[], V4, &ipv4(SRC4, DST4, 1, 0, &[], &icmp(3, &q4[..28])))));
+        let q6 = ipv6(DST6, SRC6, &[], UDP, &l4(UDP, sport, dport, 8));
+        v.push((format!("icmpv6 inner udp {sport}->{dport}"), eth(&[], V6, &ipv6(SRC6, DST6, &[], 58, &icmp(1, &q6[..48])))));
+    }
     // Ports: equal, ordered both ways, rules.
     for (sport, dport) in [(443, 443), (80, 80), (1, 2), (2, 1), (443, 50000), (50000, 443), (0, 65535), (65535, 0)] {
         for proto in [TCP, UDP, SCTP] {
