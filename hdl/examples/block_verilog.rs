@@ -9,10 +9,12 @@
 
 use hdl::alloc_table::AllocTable;
 use hdl::counters::Counters;
-use hdl::toeplitz::Toeplitz;
+use hdl::toeplitz::{Toeplitz, TOEPLITZ_LATENCY};
 use model::{Config, DEFAULT_RSS_KEY};
 use rust_hdl::prelude::*;
 use std::process::ExitCode;
+
+const LAST_DELAY: usize = TOEPLITZ_LATENCY - 1;
 
 /// The hash unit and the table lookup in series (index = hash & 0xFFF),
 /// the critical path of the core's lookup.
@@ -35,12 +37,8 @@ struct HashLookup {
     hash: Toeplitz,
     table: AllocTable,
     // The group waits for the hash: one register per Toeplitz stage.
-    group1: DFF<Bits<8>>,
-    group2: DFF<Bits<8>>,
-    group3: DFF<Bits<8>>,
+    group_delay: [DFF<Bits<8>>; TOEPLITZ_LATENCY],
 }
-
-const _: () = assert!(hdl::toeplitz::TOEPLITZ_LATENCY == 3, "one group register per hash stage");
 
 impl Logic for HashLookup {
     #[hdl_gen]
@@ -53,13 +51,19 @@ impl Logic for HashLookup {
         self.hash.key_word.next = self.key_word.val();
         self.hash.key_data.next = self.key_data.val();
         self.hash.commit.next = self.commit.val();
-        dff_setup!(self, clock, group1, group2, group3);
-        self.group1.d.next = self.group.val();
-        self.group2.d.next = self.group1.q.val();
-        self.group3.d.next = self.group2.q.val();
+        for i in 0..TOEPLITZ_LATENCY {
+            self.group_delay[i].clock.next = self.clock.val();
+        }
+        self.group_delay[0].d.next = self.group.val();
+        for i in 1..TOEPLITZ_LATENCY {
+            self.group_delay[i].d.next = self.group_delay[i - 1].q.val();
+        }
         self.table.strobe_in.next = self.hash.strobe_out.val();
         self.table.index.next = self.hash.hash.val().get_bits::<12>(0);
-        self.table.group.next = self.group3.q.val();
+        // (A one-pass loop: rust-hdl cannot index with a named constant.)
+        for i in LAST_DELAY..TOEPLITZ_LATENCY {
+            self.table.group.next = self.group_delay[i].q.val();
+        }
         self.table.write.next = self.write.val();
         self.table.write_group.next = self.write_group.val();
         self.table.write_index.next = self.write_index.val();
@@ -100,9 +104,7 @@ fn block(name: &str) -> Result<String, String> {
             tmm: Default::default(),
             hash: Toeplitz::new(&DEFAULT_RSS_KEY).map_err(key_err)?,
             table: AllocTable::new(&tables).map_err(|e| e.to_string())?,
-            group1: Default::default(),
-            group2: Default::default(),
-            group3: Default::default(),
+            group_delay: Default::default(),
         }),
         _ => Err(format!("unknown block `{name}` (toeplitz, alloc_table, counters, hash_lookup)")),
     }
