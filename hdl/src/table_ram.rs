@@ -197,7 +197,7 @@ endmodule
         (0..n)
             .map(|_| {
                 let read = (rng.next_u64() & 0xfff) as u16;
-                let write = (rng.next_u64() % 3 == 0).then(|| {
+                let write = rng.next_u64().is_multiple_of(3).then(|| {
                     // Never the address being read (see the header).
                     let a = ((u64::from(read) + 1 + rng.next_u64() % 4095) & 0xfff) as u16;
                     (a, rng.next_u64() as u8)

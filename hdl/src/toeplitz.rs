@@ -268,7 +268,10 @@ mod tests {
     /// Microsoft's RSS verification vectors (IPv4 source, destination,
     /// source port, destination port; hash over the addresses, and over
     /// addresses + ports). Zero padding to 18 bytes keeps the hash.
-    const MICROSOFT: [([u8; 4], [u8; 4], u16, u16, u32, u32); 5] = [
+    /// (source, destination, source port, destination port, hash of the
+    /// addresses, hash of addresses and ports).
+    type Vector = ([u8; 4], [u8; 4], u16, u16, u32, u32);
+    const MICROSOFT: [Vector; 5] = [
         ([66, 9, 149, 187], [161, 142, 100, 80], 2794, 1766, 0x323e8fc2, 0x51ccc178),
         ([199, 92, 111, 2], [65, 69, 140, 83], 14230, 4739, 0xd718262a, 0xc626b0ea),
         ([24, 19, 198, 95], [12, 22, 207, 184], 12898, 38024, 0xd2d0a5de, 0x5c2b394a),
