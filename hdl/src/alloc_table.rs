@@ -185,10 +185,10 @@ mod tests {
 
     /// What the test drives in one clock cycle.
     #[derive(Clone, Debug, Default)]
-    struct Step {
-        lookup: Option<(u8, u16)>,
-        write: Option<(u8, u16, u8)>,
-        commit: bool,
+    pub(super) struct Step {
+        pub lookup: Option<(u8, u16)>,
+        pub write: Option<(u8, u16, u8)>,
+        pub commit: bool,
     }
 
     fn new_unit(tables: &[ModelTable]) -> AllocTable {
@@ -199,7 +199,7 @@ mod tests {
     }
 
     /// Cycle and TMM of every `strobe_out`.
-    fn run(uut: &mut AllocTable, steps: &[Step]) -> Vec<(usize, u8)> {
+    pub(super) fn run(uut: &mut AllocTable, steps: &[Step]) -> Vec<(usize, u8)> {
         let idle = vec![Step::default(); ALLOC_TABLE_LATENCY + 1];
         let mut out = Vec::new();
         for (t, s) in steps.iter().chain(idle.iter()).enumerate() {
@@ -226,7 +226,7 @@ mod tests {
 
     /// The contract: two banks of tables, lookups on the active one, writes
     /// on the other, commit swaps after the lookups of its cycle.
-    fn expected(tables: &[ModelTable], steps: &[Step]) -> Vec<(usize, u8)> {
+    pub(super) fn expected(tables: &[ModelTable], steps: &[Step]) -> Vec<(usize, u8)> {
         let mut banks: [Vec<[u8; TABLE_ENTRIES]>; 2] =
             [tables.iter().map(|t| *t.entries()).collect(), tables.iter().map(|t| *t.entries()).collect()];
         let mut active = 0;
@@ -340,7 +340,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod synthesis {
+mod verilog {
     use super::*;
     use model::Config;
     use std::process::Command;
@@ -361,6 +361,79 @@ mod synthesis {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("top.v"), generate_verilog(&uut)).unwrap();
         dir
+    }
+
+    /// The generated Verilog (run by iverilog) answers lookups across
+    /// writes and two commits exactly as the simulation model does.
+    #[test]
+    fn alloc_table_verilog_matches_the_model() {
+        let tables = Config::builtin().tables();
+        let mut rng = model::frame_build::Rng::new(9);
+        let mut steps: Vec<super::tests::Step> = (0..400)
+            .map(|t| super::tests::Step {
+                lookup: (rng.below(5) != 0).then(|| (rng.below(3) as u8, rng.below(64) as u16)),
+                write: (rng.below(2) == 0).then(|| (rng.below(2) as u8, rng.below(64) as u16, rng.below(256) as u8)),
+                commit: t == 150 || t == 300,
+            })
+            .collect();
+        steps[151].lookup = Some((0, 1));
+        let mut uut = AllocTable::new(&tables).unwrap();
+        uut.connect_all();
+        let want = super::tests::run(&mut uut, &steps);
+        assert_eq!(want, super::tests::expected(&tables, &steps));
+        let dir = verilog_dir("alloc-table-iverilog");
+        let stim: String = steps
+            .iter()
+            .map(|s| {
+                let (g, i) = s.lookup.unwrap_or((0, 0));
+                let (wg, wi, wt) = s.write.unwrap_or((0, 0, 0));
+                format!(
+                    "{} {g} {i} {} {wg} {wi} {wt} {}\n",
+                    u8::from(s.lookup.is_some()),
+                    u8::from(s.write.is_some()),
+                    u8::from(s.commit)
+                )
+            })
+            .collect();
+        std::fs::write(dir.join("stim.txt"), stim).unwrap();
+        let tb = format!(
+            "module tb;
+reg clock = 0; reg strobe_in, write, commit; reg [7:0] group, write_group, write_tmm; reg [11:0] index, write_index;
+wire strobe_out; wire [7:0] tmm;
+integer t, f, g, n;
+top dut(.clock(clock), .strobe_in(strobe_in), .group(group), .index(index), .strobe_out(strobe_out), .tmm(tmm),
+        .write(write), .write_group(write_group), .write_index(write_index), .write_tmm(write_tmm), .commit(commit));
+initial begin
+  f = $fopen(\"stim.txt\", \"r\");
+  g = $fopen(\"out.txt\", \"w\");
+  for (t = 0; t < {total}; t = t + 1) begin
+    if (t < {n}) n = $fscanf(f, \"%d %d %d %d %d %d %d %d\\n\", strobe_in, group, index, write, write_group, write_index, write_tmm, commit);
+    else begin strobe_in = 0; write = 0; commit = 0; end
+    #1 if (strobe_out) $fdisplay(g, \"%0d %0d\", t, tmm);
+    #1 clock = 1;
+    #1 clock = 0;
+  end
+  $fclose(g);
+  $finish;
+end
+endmodule
+",
+            n = steps.len(),
+            total = steps.len() + ALLOC_TABLE_LATENCY + 1
+        );
+        std::fs::write(dir.join("tb.v"), tb).unwrap();
+        tool(&dir, "iverilog", &["-g2005", "-o", "tb.vvp", "-s", "tb", "tb.v", "top.v"], "iverilog");
+        tool(&dir, "vvp", &["-n", "tb.vvp"], "iverilog");
+        let got: Vec<(usize, u8)> = std::fs::read_to_string(dir.join("out.txt"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let (t, v) = l.split_once(' ').unwrap();
+                (t.parse().unwrap(), v.parse().unwrap())
+            })
+            .collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(got, want);
     }
 
     #[test]
