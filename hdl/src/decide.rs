@@ -16,21 +16,23 @@
 //!   (key byte 0 in bits [143:136]; for l4 and l3 only, 0 otherwise).
 //! Throughput: a new frame every cycle (no stall, no valid needed inside).
 //!
-//! Pipeline (cycle after `strobe_in`):
+//! Pipeline (cycle after `strobe_in`; every stage is at most a compare, an
+//! adder or a mux deep, for the ECP5 speed-6 target at 156.25 MHz):
 //! ```text
-//! 1      EthParse                 | window → 32 big-endian granules (see eth_parse)
-//! 2..4   IpParse                  |
-//! 5..7   IcmpError                | outer port bounds checked beside it
-//! 8      select inner or outer header, build the L3 key
-//! 9..10  PortCompare
-//! 11     verdict, group, key registered out
+//! 1      EthParse A               | window → 32 big-endian granules (see eth_parse)
+//! 2      EthParse B, IpParse A    |
+//! 3..5   IpParse B..D             |
+//! 6..9   IcmpError                | beside it: outer port bounds (6), outer decision (7)
+//! 10     select inner or outer header, build the L3 key
+//! 11..12 PortCompare
+//! 13     verdict, group, key registered out
 //! ```
 //! Only the granules travel past cycle 1, and none past IcmpError; after
 //! that only addresses, ports and a few flags.
 
 use rust_hdl::prelude::*;
 
-use crate::eth_parse::{EthParse, ETH_PARSE_LATENCY, GRANULES, WINDOW_BITS};
+use crate::eth_parse::{EthParse, ETH_PARSE_LATENCY, ETH_TAGS_LATENCY, GRANULES, WINDOW_BITS};
 use crate::icmp_error::{IcmpError, ICMP_ERROR_LATENCY};
 use crate::ip_parse::{IpParse, IP_PARSE_LATENCY};
 pub use crate::port_compare::RULES;
@@ -38,14 +40,23 @@ use crate::port_compare::{PortCompare, PORT_COMPARE_LATENCY};
 use crate::verdict_code::{CONTROL, FIXED, L3, L4, MALFORMED};
 
 /// Cycles from `strobe_in` to `strobe_out`.
-pub const DECIDE_LATENCY: usize = ETH_PARSE_LATENCY + IP_PARSE_LATENCY + ICMP_ERROR_LATENCY + 1 + PORT_COMPARE_LATENCY + 1;
-/// EthParse results wait for IcmpError's, IpParse's too.
-const ETH_WAIT: usize = IP_PARSE_LATENCY + ICMP_ERROR_LATENCY;
-const IP_WAIT: usize = ICMP_ERROR_LATENCY;
+pub const DECIDE_LATENCY: usize = T_ICMP + 1 + PORT_COMPARE_LATENCY + 1;
+/// When each block's results are out (cycles after `strobe_in`).
+const T_ETH: usize = ETH_PARSE_LATENCY;
+const T_IP: usize = ETH_TAGS_LATENCY + IP_PARSE_LATENCY;
+const T_ICMP: usize = T_IP + ICMP_ERROR_LATENCY;
+/// EthParse's verdict waits for IpParse's results.
+const ETH_WAIT: usize = T_IP - T_ETH;
+/// IpParse's results wait for IcmpError's: two stages compute the outer
+/// decision on the way, the rest only carry.
+const IP_WAIT: usize = T_ICMP - T_IP;
+const OUTER_WAIT: usize = IP_WAIT - 2;
 /// The select stage's results wait for PortCompare's.
 const SELECT_WAIT: usize = 1 + PORT_COMPARE_LATENCY;
 // #[hdl_gen] needs literal indices for the last stage of each delay line.
-const _: () = assert!(ETH_WAIT == 6 && IP_WAIT == 3 && SELECT_WAIT == 3 && DECIDE_LATENCY == 11);
+const _: () = assert!(
+    ETH_WAIT == 3 && IP_WAIT == 4 && OUTER_WAIT == 2 && SELECT_WAIT == 3 && DECIDE_LATENCY == 13
+);
 
 #[derive(LogicBlock)]
 pub struct Decide {
@@ -72,24 +83,31 @@ pub struct Decide {
     len: DFF<Bits<16>>,
     eth_ok_d: [DFF<Bit>; ETH_WAIT],
     eth_verdict_d: [DFF<Bits<3>>; ETH_WAIT],
-    ip_ok_d: [DFF<Bit>; IP_WAIT],
-    ip_verdict_d: [DFF<Bits<3>>; IP_WAIT],
     ip_proto_d: [DFF<Bits<8>>; IP_WAIT],
     ip_src_d: [DFF<Bits<128>>; IP_WAIT],
     ip_dst_d: [DFF<Bits<128>>; IP_WAIT],
-    ip_ports_d: [DFF<Bit>; IP_WAIT],
-    ports_malformed_d: [DFF<Bit>; IP_WAIT],
-    ports_control_d: [DFF<Bit>; IP_WAIT],
+    // The outer decision, beside IcmpError.
     l4_end: Signal<Local, Bits<17>>,
+    o1_eth_ok: DFF<Bit>,
+    o1_eth_verdict: DFF<Bits<3>>,
+    o1_ip_ok: DFF<Bit>,
+    o1_ip_verdict: DFF<Bits<3>>,
+    o1_ports: DFF<Bit>,
+    o1_ports_malformed: DFF<Bit>,
+    o1_ports_control: DFF<Bit>,
+    o2_early: DFF<Bit>,
+    o2_done: DFF<Bit>,
+    o2_verdict: DFF<Bits<3>>,
+    o2_l4: DFF<Bit>,
+    early_d: [DFF<Bit>; OUTER_WAIT],
+    done_o: [DFF<Bit>; OUTER_WAIT],
+    verdict_o: [DFF<Bits<3>>; OUTER_WAIT],
+    l4_o: [DFF<Bit>; OUTER_WAIT],
     // Select stage.
-    sel_done: Signal<Local, Bit>,
-    sel_verdict: Signal<Local, Bits<3>>,
-    sel_l4: Signal<Local, Bit>,
-    sel_inner: Signal<Local, Bit>,
+    use_inner: Signal<Local, Bit>,
     sel_src: Signal<Local, Bits<128>>,
     sel_dst: Signal<Local, Bits<128>>,
     sel_proto: Signal<Local, Bits<8>>,
-    sel_ports: Signal<Local, Bits<32>>,
     done_d: [DFF<Bit>; SELECT_WAIT],
     verdict_d: [DFF<Bits<3>>; SELECT_WAIT],
     l4_d: [DFF<Bit>; SELECT_WAIT],
@@ -136,23 +154,29 @@ impl Default for Decide {
             len: Default::default(),
             eth_ok_d: Default::default(),
             eth_verdict_d: Default::default(),
-            ip_ok_d: Default::default(),
-            ip_verdict_d: Default::default(),
             ip_proto_d: Default::default(),
             ip_src_d: Default::default(),
             ip_dst_d: Default::default(),
-            ip_ports_d: Default::default(),
-            ports_malformed_d: Default::default(),
-            ports_control_d: Default::default(),
             l4_end: Default::default(),
-            sel_done: Default::default(),
-            sel_verdict: Default::default(),
-            sel_l4: Default::default(),
-            sel_inner: Default::default(),
+            o1_eth_ok: Default::default(),
+            o1_eth_verdict: Default::default(),
+            o1_ip_ok: Default::default(),
+            o1_ip_verdict: Default::default(),
+            o1_ports: Default::default(),
+            o1_ports_malformed: Default::default(),
+            o1_ports_control: Default::default(),
+            o2_early: Default::default(),
+            o2_done: Default::default(),
+            o2_verdict: Default::default(),
+            o2_l4: Default::default(),
+            early_d: Default::default(),
+            done_o: Default::default(),
+            verdict_o: Default::default(),
+            l4_o: Default::default(),
+            use_inner: Default::default(),
             sel_src: Default::default(),
             sel_dst: Default::default(),
             sel_proto: Default::default(),
-            sel_ports: Default::default(),
             done_d: Default::default(),
             verdict_d: Default::default(),
             l4_d: Default::default(),
@@ -177,7 +201,11 @@ impl Default for Decide {
 impl Logic for Decide {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, len, pc_src, pc_dst, pc_ports, out_verdict, out_inner, out_group, out_key);
+        dff_setup!(
+            self, clock, len, o1_eth_ok, o1_eth_verdict, o1_ip_ok, o1_ip_verdict, o1_ports, o1_ports_malformed,
+            o1_ports_control, o2_early, o2_done, o2_verdict, o2_l4, pc_src, pc_dst, pc_ports, out_verdict,
+            out_inner, out_group, out_key
+        );
         clock!(self, clock, eth, ip, icmp, pc);
         for i in 0..DECIDE_LATENCY {
             self.strobe_d[i].clock.next = self.clock.val();
@@ -186,10 +214,10 @@ impl Logic for Decide {
         for i in 1..DECIDE_LATENCY {
             self.strobe_d[i].d.next = self.strobe_d[i - 1].q.val();
         }
-        self.strobe_out.next = self.strobe_d[10].q.val();
+        self.strobe_out.next = self.strobe_d[12].q.val();
 
-        // Cycle 1: EthParse, and the window cut into big-endian granules
-        // (granule j = bytes 4j+2 .. 4j+5).
+        // Cycle 1: EthParse's compares, and the window cut into big-endian
+        // granules (granule j = bytes 4j+2 .. 4j+5).
         self.eth.window.next = self.window.val();
         self.eth.frame_len.next = self.frame_len.val();
         self.eth.group_mac.next = self.group_mac.val();
@@ -212,7 +240,7 @@ impl Logic for Decide {
             | (bit_cast::<32, 8>(self.window.val().get_bits::<8>(1016)) << 16);
         self.len.d.next = self.frame_len.val();
 
-        // Cycles 2..4: IpParse.
+        // Cycles 2..5: IpParse, started on EthParse's early tags.
         for j in 0..GRANULES {
             self.ip.window[j].next = self.granule[j].q.val();
         }
@@ -230,7 +258,7 @@ impl Logic for Decide {
             self.eth_verdict_d[i].d.next = self.eth_verdict_d[i - 1].q.val();
         }
 
-        // Cycles 5..7: IcmpError; beside it, the outer ports' bounds (SPEC step 7).
+        // Cycles 6..9: IcmpError.
         for j in 0..GRANULES {
             self.icmp.window[j].next = self.ip.window_out[j].val();
         }
@@ -240,70 +268,68 @@ impl Logic for Decide {
         self.icmp.proto.next = self.ip.proto.val();
         self.icmp.l4.next = self.ip.l4.val();
         for i in 0..IP_WAIT {
-            self.ip_ok_d[i].clock.next = self.clock.val();
-            self.ip_verdict_d[i].clock.next = self.clock.val();
             self.ip_proto_d[i].clock.next = self.clock.val();
             self.ip_src_d[i].clock.next = self.clock.val();
             self.ip_dst_d[i].clock.next = self.clock.val();
-            self.ip_ports_d[i].clock.next = self.clock.val();
-            self.ports_malformed_d[i].clock.next = self.clock.val();
-            self.ports_control_d[i].clock.next = self.clock.val();
         }
-        self.l4_end.next = bit_cast::<17, 8>(self.ip.l4.val()) + 4;
-        self.ip_ok_d[0].d.next = self.ip.ok.val();
-        self.ip_verdict_d[0].d.next = self.ip.verdict.val();
         self.ip_proto_d[0].d.next = self.ip.proto.val();
         self.ip_src_d[0].d.next = self.ip.src.val();
         self.ip_dst_d[0].d.next = self.ip.dst.val();
-        self.ip_ports_d[0].d.next =
-            (self.ip.proto.val() == 6) || (self.ip.proto.val() == 17) || (self.ip.proto.val() == 132);
-        self.ports_malformed_d[0].d.next = (bit_cast::<17, 16>(self.ip.frame_len_out.val()) < self.l4_end.val())
-            || (self.ip.packet_end.val() < self.l4_end.val());
-        self.ports_control_d[0].d.next = self.l4_end.val() > 128;
         for i in 1..IP_WAIT {
-            self.ip_ok_d[i].d.next = self.ip_ok_d[i - 1].q.val();
-            self.ip_verdict_d[i].d.next = self.ip_verdict_d[i - 1].q.val();
             self.ip_proto_d[i].d.next = self.ip_proto_d[i - 1].q.val();
             self.ip_src_d[i].d.next = self.ip_src_d[i - 1].q.val();
             self.ip_dst_d[i].d.next = self.ip_dst_d[i - 1].q.val();
-            self.ip_ports_d[i].d.next = self.ip_ports_d[i - 1].q.val();
-            self.ports_malformed_d[i].d.next = self.ports_malformed_d[i - 1].q.val();
-            self.ports_control_d[i].d.next = self.ports_control_d[i - 1].q.val();
+        }
+        // Beside it, cycle 6: the outer ports' bounds (SPEC step 7) ...
+        self.l4_end.next = bit_cast::<17, 8>(self.ip.l4.val()) + 4;
+        self.o1_eth_ok.d.next = self.eth_ok_d[2].q.val();
+        self.o1_eth_verdict.d.next = self.eth_verdict_d[2].q.val();
+        self.o1_ip_ok.d.next = self.ip.ok.val();
+        self.o1_ip_verdict.d.next = self.ip.verdict.val();
+        self.o1_ports.d.next =
+            (self.ip.proto.val() == 6) || (self.ip.proto.val() == 17) || (self.ip.proto.val() == 132);
+        self.o1_ports_malformed.d.next = (bit_cast::<17, 16>(self.ip.frame_len_out.val()) < self.l4_end.val())
+            || (self.ip.packet_end.val() < self.l4_end.val());
+        self.o1_ports_control.d.next = self.l4_end.val() > 128;
+        // ... cycle 7: the decision if the frame is not an ICMP error with a
+        // usable inner header ...
+        self.o2_early.d.next = !self.o1_eth_ok.q.val() || !self.o1_ip_ok.q.val();
+        self.o2_done.d.next = true;
+        self.o2_l4.d.next = false;
+        if !self.o1_eth_ok.q.val() {
+            self.o2_verdict.d.next = self.o1_eth_verdict.q.val();
+        } else if !self.o1_ip_ok.q.val() {
+            self.o2_verdict.d.next = self.o1_ip_verdict.q.val();
+        } else if self.o1_ports.q.val() && self.o1_ports_malformed.q.val() {
+            self.o2_verdict.d.next = self.code_malformed.val();
+        } else if self.o1_ports.q.val() && self.o1_ports_control.q.val() {
+            self.o2_verdict.d.next = self.code_control.val();
+        } else {
+            self.o2_verdict.d.next = self.code_l3.val();
+            self.o2_done.d.next = false;
+            self.o2_l4.d.next = self.o1_ports.q.val();
+        }
+        // ... cycles 8..9: waiting for IcmpError.
+        for i in 0..OUTER_WAIT {
+            self.early_d[i].clock.next = self.clock.val();
+            self.done_o[i].clock.next = self.clock.val();
+            self.verdict_o[i].clock.next = self.clock.val();
+            self.l4_o[i].clock.next = self.clock.val();
+        }
+        self.early_d[0].d.next = self.o2_early.q.val();
+        self.done_o[0].d.next = self.o2_done.q.val();
+        self.verdict_o[0].d.next = self.o2_verdict.q.val();
+        self.l4_o[0].d.next = self.o2_l4.q.val();
+        for i in 1..OUTER_WAIT {
+            self.early_d[i].d.next = self.early_d[i - 1].q.val();
+            self.done_o[i].d.next = self.done_o[i - 1].q.val();
+            self.verdict_o[i].d.next = self.verdict_o[i - 1].q.val();
+            self.l4_o[i].d.next = self.l4_o[i - 1].q.val();
         }
 
-        // Cycle 8: the decision order of `Distributor::classify`.
-        self.sel_done.next = true;
-        self.sel_verdict.next = self.eth_verdict_d[5].q.val();
-        self.sel_l4.next = false;
-        self.sel_inner.next = false;
-        self.sel_src.next = self.ip_src_d[2].q.val();
-        self.sel_dst.next = self.ip_dst_d[2].q.val();
-        self.sel_proto.next = self.ip_proto_d[2].q.val();
-        self.sel_ports.next = self.icmp.outer_ports.val();
-        if !self.eth_ok_d[5].q.val() {
-            self.sel_verdict.next = self.eth_verdict_d[5].q.val();
-        } else if !self.ip_ok_d[2].q.val() {
-            self.sel_verdict.next = self.ip_verdict_d[2].q.val();
-        } else if self.icmp.inner.val() {
-            self.sel_done.next = false;
-            self.sel_inner.next = true;
-            self.sel_l4.next = self.icmp.has_ports.val();
-            self.sel_src.next = self.icmp.src.val();
-            self.sel_dst.next = self.icmp.dst.val();
-            self.sel_proto.next = self.icmp.inner_proto.val();
-            self.sel_ports.next = self.icmp.ports.val();
-        } else if self.ip_ports_d[2].q.val() {
-            if self.ports_malformed_d[2].q.val() {
-                self.sel_verdict.next = self.code_malformed.val();
-            } else if self.ports_control_d[2].q.val() {
-                self.sel_verdict.next = self.code_control.val();
-            } else {
-                self.sel_done.next = false;
-                self.sel_l4.next = true;
-            }
-        } else {
-            self.sel_done.next = false;
-        }
+        // Cycle 10: an ICMP error's inner header, when usable, decides (SPEC
+        // step 6) — unless the outer headers already failed.
+        self.use_inner.next = !self.early_d[1].q.val() && self.icmp.inner.val();
         for i in 0..SELECT_WAIT {
             self.done_d[i].clock.next = self.clock.val();
             self.verdict_d[i].clock.next = self.clock.val();
@@ -311,10 +337,23 @@ impl Logic for Decide {
             self.inner_d[i].clock.next = self.clock.val();
             self.l3_key_d[i].clock.next = self.clock.val();
         }
-        self.done_d[0].d.next = self.sel_done.val();
-        self.verdict_d[0].d.next = self.sel_verdict.val();
-        self.l4_d[0].d.next = self.sel_l4.val();
-        self.inner_d[0].d.next = self.sel_inner.val();
+        self.verdict_d[0].d.next = self.verdict_o[1].q.val();
+        self.inner_d[0].d.next = self.use_inner.val();
+        if self.use_inner.val() {
+            self.done_d[0].d.next = false;
+            self.l4_d[0].d.next = self.icmp.has_ports.val();
+            self.sel_src.next = self.icmp.src.val();
+            self.sel_dst.next = self.icmp.dst.val();
+            self.sel_proto.next = self.icmp.inner_proto.val();
+            self.pc_ports.d.next = self.icmp.ports.val();
+        } else {
+            self.done_d[0].d.next = self.done_o[1].q.val();
+            self.l4_d[0].d.next = self.l4_o[1].q.val();
+            self.sel_src.next = self.ip_src_d[3].q.val();
+            self.sel_dst.next = self.ip_dst_d[3].q.val();
+            self.sel_proto.next = self.ip_proto_d[3].q.val();
+            self.pc_ports.d.next = self.icmp.outer_ports.val();
+        }
         // The symmetric L3 key: (src XOR dst, 0, protocol).
         self.l3_key_d[0].d.next = (bit_cast::<144, 128>(self.sel_src.val() ^ self.sel_dst.val()) << 16)
             | bit_cast::<144, 8>(self.sel_proto.val());
@@ -327,9 +366,8 @@ impl Logic for Decide {
         }
         self.pc_src.d.next = self.sel_src.val();
         self.pc_dst.d.next = self.sel_dst.val();
-        self.pc_ports.d.next = self.sel_ports.val();
 
-        // Cycles 9..10: PortCompare.
+        // Cycles 11..12: PortCompare.
         self.pc.src.next = self.pc_src.q.val();
         self.pc.dst.next = self.pc_dst.q.val();
         self.pc.sport.next = self.pc_ports.q.val().get_bits::<16>(16);
@@ -340,7 +378,7 @@ impl Logic for Decide {
             self.pc.rule_valid[i].next = self.rule_valid[i].val();
         }
 
-        // Cycle 11: the outputs.
+        // Cycle 13: the outputs.
         self.out_verdict.d.next = self.verdict_d[2].q.val();
         self.out_inner.d.next = false;
         self.out_group.d.next = 0.into();

@@ -10,10 +10,11 @@
 //! Ports (no valid signal: a pure pipeline, one frame per cycle)
 //! - in:  `window` (frame bytes 0..23 are read), `frame_len`, `group_mac`
 //!   (frame byte 0 in bits [47:40]), `group_mac_enable`.
-//! - out, [`ETH_PARSE_LATENCY`] cycles later: `ok` (an IP packet was found),
-//!   `verdict` (`verdict_code`, meaningful when `ok` = 0: bridge, control or
-//!   malformed), `v6` (family), `tags` (0..2, so the IP header is at
-//!   14 + 4·tags).
+//! - out: `v6` (family) and `tags` (0..2, so the IP header is at
+//!   14 + 4·tags) [`ETH_TAGS_LATENCY`] cycles later; `ok` (an IP packet was
+//!   found) and `verdict` (`verdict_code`, meaningful when `ok` = 0: bridge,
+//!   control or malformed) [`ETH_PARSE_LATENCY`] cycles later. Stage A
+//!   compares every EtherType candidate, stage B applies the decision order.
 //!
 //! Also here: the window and granule helpers every test and block shares.
 //! A *granule* is 4 frame bytes starting at 4j + 2 (j = 0..31): every IP
@@ -26,7 +27,10 @@ use rust_hdl::prelude::*;
 
 use crate::verdict_code::{BRIDGE, CONTROL, MALFORMED};
 
-pub const ETH_PARSE_LATENCY: usize = 1;
+/// Cycles to `ok` and `verdict`.
+pub const ETH_PARSE_LATENCY: usize = 2;
+/// Cycles to `v6` and `tags` (one less: the IP parse can start).
+pub const ETH_TAGS_LATENCY: usize = 1;
 /// Header window bytes and bits.
 pub const WINDOW_BYTES: usize = 128;
 pub const WINDOW_BITS: usize = 8 * WINDOW_BYTES;
@@ -72,16 +76,25 @@ pub struct EthParse {
     type12: Signal<Local, Bits<16>>,
     type16: Signal<Local, Bits<16>>,
     type20: Signal<Local, Bits<16>>,
-    tag1: Signal<Local, Bit>,
-    tag2: Signal<Local, Bit>,
-    ethertype: Signal<Local, Bits<16>>,
+    // Stage A: every comparison, for each place the EtherType may be.
+    a_runt: DFF<Bit>,
+    a_bridge: DFF<Bit>,
+    a_tag1: DFF<Bit>,
+    a_tag2: DFF<Bit>,
+    a_short18: DFF<Bit>,
+    a_short22: DFF<Bit>,
+    a_ip12: DFF<Bit>,
+    a_ip16: DFF<Bit>,
+    a_ip20: DFF<Bit>,
+    a_v6_12: DFF<Bit>,
+    a_v6_16: DFF<Bit>,
+    a_v6_20: DFF<Bit>,
+    // Stage B: the decision order.
+    b_ok: DFF<Bit>,
+    b_verdict: DFF<Bits<3>>,
     code_bridge: Constant<Bits<3>>,
     code_control: Constant<Bits<3>>,
     code_malformed: Constant<Bits<3>>,
-    r_ok: DFF<Bit>,
-    r_verdict: DFF<Bits<3>>,
-    r_v6: DFF<Bit>,
-    r_tags: DFF<Bits<2>>,
 }
 
 impl Default for EthParse {
@@ -100,16 +113,23 @@ impl Default for EthParse {
             type12: Default::default(),
             type16: Default::default(),
             type20: Default::default(),
-            tag1: Default::default(),
-            tag2: Default::default(),
-            ethertype: Default::default(),
+            a_runt: Default::default(),
+            a_bridge: Default::default(),
+            a_tag1: Default::default(),
+            a_tag2: Default::default(),
+            a_short18: Default::default(),
+            a_short22: Default::default(),
+            a_ip12: Default::default(),
+            a_ip16: Default::default(),
+            a_ip20: Default::default(),
+            a_v6_12: Default::default(),
+            a_v6_16: Default::default(),
+            a_v6_20: Default::default(),
+            b_ok: Default::default(),
+            b_verdict: Default::default(),
             code_bridge: Constant::new(BRIDGE.into()),
             code_control: Constant::new(CONTROL.into()),
             code_malformed: Constant::new(MALFORMED.into()),
-            r_ok: Default::default(),
-            r_verdict: Default::default(),
-            r_v6: Default::default(),
-            r_tags: Default::default(),
         }
     }
 }
@@ -117,12 +137,11 @@ impl Default for EthParse {
 impl Logic for EthParse {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, r_ok, r_verdict, r_v6, r_tags);
-        self.ok.next = self.r_ok.q.val();
-        self.verdict.next = self.r_verdict.q.val();
-        self.v6.next = self.r_v6.q.val();
-        self.tags.next = self.r_tags.q.val();
-
+        dff_setup!(
+            self, clock, a_runt, a_bridge, a_tag1, a_tag2, a_short18, a_short22, a_ip12, a_ip16, a_ip20, a_v6_12,
+            a_v6_16, a_v6_20, b_ok, b_verdict
+        );
+        // Stage A.
         self.mac_differs.next = false;
         for k in 0..6 {
             if self.window.val().get_bits::<8>(8 * k) != self.group_mac.val().get_bits::<8>(40 - 8 * k) {
@@ -135,36 +154,55 @@ impl Logic for EthParse {
             | bit_cast::<16, 8>(self.window.val().get_bits::<8>(136));
         self.type20.next = (bit_cast::<16, 8>(self.window.val().get_bits::<8>(160)) << 8)
             | bit_cast::<16, 8>(self.window.val().get_bits::<8>(168));
+        self.a_runt.d.next = self.frame_len.val() < 14;
+        self.a_bridge.d.next = self.group_mac_enable.val() && self.mac_differs.val();
         // A tag is skipped only if its TPID is 0x8100 or 0x88A8; two at most.
-        self.tag1.next = (self.type12.val() == 0x8100) || (self.type12.val() == 0x88a8);
-        self.tag2.next = self.tag1.val() && ((self.type16.val() == 0x8100) || (self.type16.val() == 0x88a8));
-        self.ethertype.next = self.type12.val();
-        self.r_tags.d.next = 0.into();
-        if self.tag1.val() {
-            self.ethertype.next = self.type16.val();
-            self.r_tags.d.next = 1.into();
-        }
-        if self.tag2.val() {
-            self.ethertype.next = self.type20.val();
-            self.r_tags.d.next = 2.into();
-        }
-        self.r_v6.d.next = self.ethertype.val() == 0x86dd;
+        self.a_tag1.d.next = (self.type12.val() == 0x8100) || (self.type12.val() == 0x88a8);
+        self.a_tag2.d.next = (self.type16.val() == 0x8100) || (self.type16.val() == 0x88a8);
+        self.a_short18.d.next = self.frame_len.val() < 18;
+        self.a_short22.d.next = self.frame_len.val() < 22;
+        self.a_ip12.d.next = (self.type12.val() == 0x0800) || (self.type12.val() == 0x86dd);
+        self.a_ip16.d.next = (self.type16.val() == 0x0800) || (self.type16.val() == 0x86dd);
+        self.a_ip20.d.next = (self.type20.val() == 0x0800) || (self.type20.val() == 0x86dd);
+        self.a_v6_12.d.next = self.type12.val() == 0x86dd;
+        self.a_v6_16.d.next = self.type16.val() == 0x86dd;
+        self.a_v6_20.d.next = self.type20.val() == 0x86dd;
 
-        // Decision order of `model::eth_parse`: runt, MAC, cut-off tags, EtherType.
-        self.r_ok.d.next = false;
-        if self.frame_len.val() < 14 {
-            self.r_verdict.d.next = self.code_malformed.val();
-        } else if self.group_mac_enable.val() && self.mac_differs.val() {
-            self.r_verdict.d.next = self.code_bridge.val();
-        } else if self.tag1.val() && (self.frame_len.val() < 18) {
-            self.r_verdict.d.next = self.code_malformed.val();
-        } else if self.tag2.val() && (self.frame_len.val() < 22) {
-            self.r_verdict.d.next = self.code_malformed.val();
+        // Where the IP header is, straight from stage A (one cycle early, so
+        // that IpParse starts on it while stage B settles the verdict).
+        self.tags.next = 0.into();
+        self.v6.next = self.a_v6_12.q.val();
+        if self.a_tag1.q.val() {
+            self.tags.next = 1.into();
+            self.v6.next = self.a_v6_16.q.val();
+        }
+        if self.a_tag1.q.val() && self.a_tag2.q.val() {
+            self.tags.next = 2.into();
+            self.v6.next = self.a_v6_20.q.val();
+        }
+
+        // Stage B: the decision order of `model::eth_parse`: runt, MAC,
+        // cut-off tags, EtherType after the tags.
+        self.b_ok.d.next = false;
+        if self.a_runt.q.val() {
+            self.b_verdict.d.next = self.code_malformed.val();
+        } else if self.a_bridge.q.val() {
+            self.b_verdict.d.next = self.code_bridge.val();
+        } else if self.a_tag1.q.val() && self.a_short18.q.val() {
+            self.b_verdict.d.next = self.code_malformed.val();
+        } else if self.a_tag1.q.val() && self.a_tag2.q.val() && self.a_short22.q.val() {
+            self.b_verdict.d.next = self.code_malformed.val();
         } else {
-            self.r_verdict.d.next = self.code_control.val();
-            if (self.ethertype.val() == 0x0800) || (self.ethertype.val() == 0x86dd) {
-                self.r_ok.d.next = true;
+            self.b_verdict.d.next = self.code_control.val();
+            if self.a_tag1.q.val() && self.a_tag2.q.val() {
+                self.b_ok.d.next = self.a_ip20.q.val();
+            } else if self.a_tag1.q.val() {
+                self.b_ok.d.next = self.a_ip16.q.val();
+            } else {
+                self.b_ok.d.next = self.a_ip12.q.val();
             }
         }
+        self.ok.next = self.b_ok.q.val();
+        self.verdict.next = self.b_verdict.q.val();
     }
 }

@@ -8,29 +8,34 @@
 //! ```
 //! `l4` is a granule start (see `eth_parse`), so a one-hot select of the
 //! granule at `l4` brings in the ICMP header, and the same select shifted
-//! by 2 + k granules brings in inner granule k (k = 0..15: the inner IPv4
-//! ports may sit 15 granules in). Only inner starts that can still hold a
-//! header inside the window are wired (l4 ≤ 82); for later ones the bound
-//! checks fail anyway.
+//! by 2 + k granules brings in inner granule k. Only starts that can still
+//! hold an inner header inside the window are wired: IPv4 (k = 0..4) for
+//! l4 <= 82, IPv6 (k = 5..10) for 54 <= l4 <= 78; for the others the bound
+//! checks fail anyway. Inner IPv4 ports sit 4·IHL bytes in: a second
+//! one-hot select, decoded from the IHL, reads them a stage later.
 //!
 //! Ports (pure pipeline, one frame per cycle, latency [`ICMP_ERROR_LATENCY`]):
 //! - in: `window` (32 granules), `frame_len`, and the outer header from
 //!   `IpParse`: `ok`, `v6`, `proto`, `l4`.
 //! - out: `inner` (the decision is taken on the inner header); `src`, `dst`
-//!   (16-byte forms), `proto`, `has_ports` and `ports` (source port in
+//!   (16-byte forms), `inner_proto`, `has_ports` and `ports` (source port in
 //!   [31:16], destination in [15:0]) of the inner packet; and `outer_ports`:
 //!   the 4 bytes at `l4`, i.e. the outer ports, read by the same select.
 //!
-//! Stages: A decodes `l4` into the one-hot select and the room left in the
-//! frame and window; B selects the granules; C checks them.
+//! Stages: A decodes `l4` and measures the room left after the ICMP header
+//! in frame and window; B selects the granules; C turns them into flags
+//! and decodes where the inner IPv4 ports are; D reads those and combines.
 
 use rust_hdl::prelude::*;
 
 use crate::eth_parse::GRANULES;
 
-pub const ICMP_ERROR_LATENCY: usize = 3;
-/// Inner granules brought in: the ICMP-relative header plus room for IPv4 options.
-const INNER: usize = 16;
+pub const ICMP_ERROR_LATENCY: usize = 4;
+/// Inner granules selected in stage B (header and IPv6 ports).
+const INNER: usize = 11;
+/// Granules where inner IPv4 ports can be: l4 + 8 + 4·IHL, 42 + 20 ..= 124.
+const PORTS_FIRST: usize = 15;
+const PORTS_END: usize = 31;
 
 #[derive(LogicBlock)]
 pub struct IcmpError {
@@ -62,27 +67,45 @@ pub struct IcmpError {
     acc: [Signal<Local, Bits<32>>; INNER],
     b_t: DFF<Bits<32>>,
     b_a: [DFF<Bits<32>>; INNER],
+    b_sel: [DFF<Bit>; GRANULES],
+    b_win: [DFF<Bits<32>>; GRANULES],
     b_v6: DFF<Bit>,
     b_icmp: DFF<Bit>,
     b_fits: DFF<Bit>,
-    b_room: DFF<Bits<8>>,
+    b_room20: DFF<Bit>,
+    b_room40: DFF<Bit>,
+    b_room44: DFF<Bit>,
+    b_room4: DFF<Bits<8>>,
     // Stage C.
     icmp_type: Signal<Local, Bits<8>>,
-    is_error: Signal<Local, Bit>,
-    ihl: Signal<Local, Bits<8>>,
+    ihl4: Signal<Local, Bits<8>>,
     next6: Signal<Local, Bits<8>>,
-    proto_v: Signal<Local, Bits<8>>,
-    ports_proto: Signal<Local, Bit>,
-    header_ok: Signal<Local, Bit>,
-    l4_room: Signal<Local, Bits<8>>,
-    port_granule4: Signal<Local, Bits<32>>,
-    c_inner: DFF<Bit>,
+    proto4: Signal<Local, Bits<8>>,
+    c_selp: [DFF<Bit>; GRANULES],
+    c_win: [DFF<Bits<32>>; GRANULES],
+    c_v6: DFF<Bit>,
+    c_icmp: DFF<Bit>,
+    c_error: DFF<Bit>,
+    c_header4: DFF<Bit>,
+    c_header6: DFF<Bit>,
+    c_fit4: DFF<Bit>,
+    c_fit6: DFF<Bit>,
+    c_ports4: DFF<Bit>,
+    c_ports6: DFF<Bit>,
+    c_proto: DFF<Bits<8>>,
     c_src: DFF<Bits<128>>,
     c_dst: DFF<Bits<128>>,
-    c_proto: DFF<Bits<8>>,
-    c_has_ports: DFF<Bit>,
-    c_ports: DFF<Bits<32>>,
+    c_port_granule6: DFF<Bits<32>>,
     c_outer_ports: DFF<Bits<32>>,
+    // Stage D.
+    port_granule4: Signal<Local, Bits<32>>,
+    d_inner: DFF<Bit>,
+    d_src: DFF<Bits<128>>,
+    d_dst: DFF<Bits<128>>,
+    d_proto: DFF<Bits<8>>,
+    d_has_ports: DFF<Bit>,
+    d_ports: DFF<Bits<32>>,
+    d_outer_ports: DFF<Bits<32>>,
     v4_mapped: Constant<Bits<128>>,
 }
 
@@ -115,26 +138,43 @@ impl Default for IcmpError {
             acc: Default::default(),
             b_t: Default::default(),
             b_a: Default::default(),
+            b_sel: Default::default(),
+            b_win: Default::default(),
             b_v6: Default::default(),
             b_icmp: Default::default(),
             b_fits: Default::default(),
-            b_room: Default::default(),
+            b_room20: Default::default(),
+            b_room40: Default::default(),
+            b_room44: Default::default(),
+            b_room4: Default::default(),
             icmp_type: Default::default(),
-            is_error: Default::default(),
-            ihl: Default::default(),
+            ihl4: Default::default(),
             next6: Default::default(),
-            proto_v: Default::default(),
-            ports_proto: Default::default(),
-            header_ok: Default::default(),
-            l4_room: Default::default(),
-            port_granule4: Default::default(),
-            c_inner: Default::default(),
+            proto4: Default::default(),
+            c_selp: Default::default(),
+            c_win: Default::default(),
+            c_v6: Default::default(),
+            c_icmp: Default::default(),
+            c_error: Default::default(),
+            c_header4: Default::default(),
+            c_header6: Default::default(),
+            c_fit4: Default::default(),
+            c_fit6: Default::default(),
+            c_ports4: Default::default(),
+            c_ports6: Default::default(),
+            c_proto: Default::default(),
             c_src: Default::default(),
             c_dst: Default::default(),
-            c_proto: Default::default(),
-            c_has_ports: Default::default(),
-            c_ports: Default::default(),
+            c_port_granule6: Default::default(),
             c_outer_ports: Default::default(),
+            port_granule4: Default::default(),
+            d_inner: Default::default(),
+            d_src: Default::default(),
+            d_dst: Default::default(),
+            d_proto: Default::default(),
+            d_has_ports: Default::default(),
+            d_ports: Default::default(),
+            d_outer_ports: Default::default(),
             v4_mapped: Constant::new(bits(0xffff_0000_0000)),
         }
     }
@@ -144,19 +184,28 @@ impl Logic for IcmpError {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_v6, a_icmp, a_fits, a_room, b_t, b_v6, b_icmp, b_fits, b_room, c_inner, c_src, c_dst,
-            c_proto, c_has_ports, c_ports, c_outer_ports
+            self, clock, a_v6, a_icmp, a_fits, a_room, b_t, b_v6, b_icmp, b_fits, b_room20, b_room40, b_room44,
+            b_room4, c_v6, c_icmp, c_error, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
+            c_src, c_dst, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
+            d_outer_ports
         );
         for j in 0..GRANULES {
             self.a_sel[j].clock.next = self.clock.val();
+            self.b_sel[j].clock.next = self.clock.val();
+            self.c_selp[j].clock.next = self.clock.val();
+            self.b_win[j].clock.next = self.clock.val();
+            self.c_win[j].clock.next = self.clock.val();
             self.a_win[j].clock.next = self.clock.val();
             self.a_win[j].d.next = self.window[j].val();
+            self.b_sel[j].d.next = self.a_sel[j].q.val();
+            self.b_win[j].d.next = self.a_win[j].q.val();
+            self.c_win[j].d.next = self.b_win[j].q.val();
         }
         for k in 0..INNER {
             self.b_a[k].clock.next = self.clock.val();
         }
 
-        // Stage A: where the ICMP header is, how much of frame and window follows it.
+        // Stage A: where the ICMP header is; how much of frame and window follows it.
         for j in 0..GRANULES {
             self.a_sel[j].d.next = self.l4.val() == (4 * j + 2).to_bits();
         }
@@ -172,7 +221,7 @@ impl Logic for IcmpError {
         self.a_fits.d.next = self.at.val() <= self.limit.val();
         self.a_room.d.next = self.limit.val() - self.at.val();
 
-        // Stage B: the ICMP header granule and the 16 inner granules after it.
+        // Stage B: the ICMP header granule and the inner granules after it.
         self.t.next = 0.into();
         for j in 8..GRANULES {
             if self.a_sel[j].q.val() {
@@ -182,51 +231,15 @@ impl Logic for IcmpError {
         for k in 0..INNER {
             self.acc[k].next = 0.into();
         }
-        for k in 0..10 {
+        for k in 0..5 {
             for j in 8..21 {
                 if self.a_sel[j].q.val() {
                     self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
                 }
             }
         }
-        // Later inner granules only for starts that keep them in the window.
-        for k in 10..11 {
-            for j in 8..20 {
-                if self.a_sel[j].q.val() {
-                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
-                }
-            }
-        }
-        for k in 11..12 {
-            for j in 8..19 {
-                if self.a_sel[j].q.val() {
-                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
-                }
-            }
-        }
-        for k in 12..13 {
-            for j in 8..18 {
-                if self.a_sel[j].q.val() {
-                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
-                }
-            }
-        }
-        for k in 13..14 {
-            for j in 8..17 {
-                if self.a_sel[j].q.val() {
-                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
-                }
-            }
-        }
-        for k in 14..15 {
-            for j in 8..16 {
-                if self.a_sel[j].q.val() {
-                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
-                }
-            }
-        }
-        for k in 15..16 {
-            for j in 8..15 {
+        for k in 5..INNER {
+            for j in 13..20 {
                 if self.a_sel[j].q.val() {
                     self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
                 }
@@ -239,36 +252,108 @@ impl Logic for IcmpError {
         self.b_v6.d.next = self.a_v6.q.val();
         self.b_icmp.d.next = self.a_icmp.q.val();
         self.b_fits.d.next = self.a_fits.q.val();
-        self.b_room.d.next = self.a_room.q.val();
+        // `room` = limit - (l4 + 8), read only when the ICMP header fits.
+        self.b_room20.d.next = self.a_room.q.val() >= 20;
+        self.b_room40.d.next = self.a_room.q.val() >= 40;
+        self.b_room44.d.next = self.a_room.q.val() >= 44;
+        self.b_room4.d.next = self.a_room.q.val() >> 2;
 
-        // Stage C: the checks of `model::icmp_error`, `room` = limit - (l4 + 8).
+        // Stage C: the checks of `model::icmp_error` as flags.
         self.icmp_type.next = self.b_t.q.val().get_bits::<8>(24);
+        self.ihl4.next = bit_cast::<8, 4>(self.b_a[0].q.val().get_bits::<4>(24));
+        self.next6.next = self.b_a[1].q.val().get_bits::<8>(8);
+        self.proto4.next = self.b_a[2].q.val().get_bits::<8>(16);
         if self.b_v6.q.val() {
-            self.is_error.next = (self.icmp_type.val() >= 1) && (self.icmp_type.val() <= 4);
+            self.c_error.d.next = (self.icmp_type.val() >= 1) && (self.icmp_type.val() <= 4);
+            self.c_proto.d.next = self.next6.val();
         } else {
-            self.is_error.next = (self.icmp_type.val() == 3)
+            self.c_error.d.next = (self.icmp_type.val() == 3)
                 || (self.icmp_type.val() == 4)
                 || (self.icmp_type.val() == 5)
                 || (self.icmp_type.val() == 11)
                 || (self.icmp_type.val() == 12);
+            self.c_proto.d.next = self.proto4.val();
         }
-        self.ihl.next = bit_cast::<8, 4>(self.b_a[0].q.val().get_bits::<4>(24)) << 2;
-        self.next6.next = self.b_a[1].q.val().get_bits::<8>(8);
-        self.port_granule4.next = 0.into();
-        for h in 5..16 {
-            if self.b_a[0].q.val().get_bits::<4>(24).index() == h {
-                self.port_granule4.next = self.b_a[h].q.val();
+        // Inner IPv4: 4·IHL >= 20 header bytes inside, fragment offset 0;
+        // its ports need room >= 4·IHL + 4, i.e. room/4 > IHL.
+        self.c_header4.d.next = self.b_room20.q.val()
+            && (self.b_a[0].q.val().get_bits::<4>(28) == 4)
+            && (self.ihl4.val() >= 5)
+            && (self.b_room4.q.val() >= self.ihl4.val())
+            && ((self.b_a[1].q.val().get_bits::<16>(0) & 0x1fff) == 0);
+        self.c_fit4.d.next = self.b_room4.q.val() > self.ihl4.val();
+        self.c_ports4.d.next = (self.proto4.val() == 6) || (self.proto4.val() == 17) || (self.proto4.val() == 132);
+        // Inner IPv6: 40 bytes inside, no extension or fragment header next.
+        self.c_header6.d.next = self.b_room40.q.val()
+            && (self.b_a[0].q.val().get_bits::<4>(28) == 6)
+            && (self.next6.val() != 0)
+            && (self.next6.val() != 43)
+            && (self.next6.val() != 44)
+            && (self.next6.val() != 60);
+        self.c_fit6.d.next = self.b_room44.q.val();
+        self.c_ports6.d.next = (self.next6.val() == 6) || (self.next6.val() == 17) || (self.next6.val() == 132);
+        // Inner IPv4 ports on granule j4 + 2 + IHL.
+        for j in 0..GRANULES {
+            self.c_selp[j].d.next = false;
+        }
+        // (j + 2 + IHL <= 30: ports past granule 30 end past the window.)
+        for h in 5..9 {
+            for j in 8..21 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 9..10 {
+            for j in 8..20 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 10..11 {
+            for j in 8..19 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 11..12 {
+            for j in 8..18 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 12..13 {
+            for j in 8..17 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 13..14 {
+            for j in 8..16 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 14..15 {
+            for j in 8..15 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 15..16 {
+            for j in 8..14 {
+                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
+                    self.c_selp[j + 2 + h].d.next = true;
+                }
             }
         }
         if self.b_v6.q.val() {
-            self.proto_v.next = self.next6.val();
-            self.header_ok.next = (self.b_room.q.val() >= 40)
-                && (self.b_a[0].q.val().get_bits::<4>(28) == 6)
-                && (self.next6.val() != 0)
-                && (self.next6.val() != 43)
-                && (self.next6.val() != 44)
-                && (self.next6.val() != 60);
-            self.l4_room.next = self.b_room.q.val() - 40;
             self.c_src.d.next = (bit_cast::<128, 32>(self.b_a[2].q.val()) << 96)
                 | (bit_cast::<128, 32>(self.b_a[3].q.val()) << 64)
                 | (bit_cast::<128, 32>(self.b_a[4].q.val()) << 32)
@@ -277,37 +362,48 @@ impl Logic for IcmpError {
                 | (bit_cast::<128, 32>(self.b_a[7].q.val()) << 64)
                 | (bit_cast::<128, 32>(self.b_a[8].q.val()) << 32)
                 | bit_cast::<128, 32>(self.b_a[9].q.val());
-            self.c_ports.d.next = self.b_a[10].q.val();
         } else {
-            self.proto_v.next = self.b_a[2].q.val().get_bits::<8>(16);
-            self.header_ok.next = (self.b_room.q.val() >= 20)
-                && (self.b_a[0].q.val().get_bits::<4>(28) == 4)
-                && (self.ihl.val() >= 20)
-                && (self.b_room.q.val() >= self.ihl.val())
-                && ((self.b_a[1].q.val().get_bits::<16>(0) & 0x1fff) == 0);
-            self.l4_room.next = self.b_room.q.val() - self.ihl.val();
             self.c_src.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.b_a[3].q.val());
             self.c_dst.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.b_a[4].q.val());
-            self.c_ports.d.next = self.port_granule4.val();
         }
-        self.ports_proto.next =
-            (self.proto_v.val() == 6) || (self.proto_v.val() == 17) || (self.proto_v.val() == 132);
-        self.c_proto.d.next = self.proto_v.val();
-        self.c_has_ports.d.next = self.ports_proto.val();
-        // `l4_room` is only read when the header fits, so it has not wrapped.
-        self.c_inner.d.next = self.b_icmp.q.val()
-            && self.b_fits.q.val()
-            && self.is_error.val()
-            && self.header_ok.val()
-            && (!self.ports_proto.val() || (self.l4_room.val() >= 4));
+        self.c_port_granule6.d.next = self.b_a[10].q.val();
         self.c_outer_ports.d.next = self.b_t.q.val();
+        self.c_v6.d.next = self.b_v6.q.val();
+        self.c_icmp.d.next = self.b_icmp.q.val() && self.b_fits.q.val();
 
-        self.inner.next = self.c_inner.q.val();
-        self.src.next = self.c_src.q.val();
-        self.dst.next = self.c_dst.q.val();
-        self.inner_proto.next = self.c_proto.q.val();
-        self.has_ports.next = self.c_has_ports.q.val();
-        self.ports.next = self.c_ports.q.val();
-        self.outer_ports.next = self.c_outer_ports.q.val();
+        // Stage D: combine.
+        self.port_granule4.next = 0.into();
+        for j in PORTS_FIRST..PORTS_END {
+            if self.c_selp[j].q.val() {
+                self.port_granule4.next = self.port_granule4.val() | self.c_win[j].q.val();
+            }
+        }
+        if self.c_v6.q.val() {
+            self.d_inner.d.next = self.c_icmp.q.val()
+                && self.c_error.q.val()
+                && self.c_header6.q.val()
+                && (!self.c_ports6.q.val() || self.c_fit6.q.val());
+            self.d_has_ports.d.next = self.c_ports6.q.val();
+            self.d_ports.d.next = self.c_port_granule6.q.val();
+        } else {
+            self.d_inner.d.next = self.c_icmp.q.val()
+                && self.c_error.q.val()
+                && self.c_header4.q.val()
+                && (!self.c_ports4.q.val() || self.c_fit4.q.val());
+            self.d_has_ports.d.next = self.c_ports4.q.val();
+            self.d_ports.d.next = self.port_granule4.val();
+        }
+        self.d_src.d.next = self.c_src.q.val();
+        self.d_dst.d.next = self.c_dst.q.val();
+        self.d_proto.d.next = self.c_proto.q.val();
+        self.d_outer_ports.d.next = self.c_outer_ports.q.val();
+
+        self.inner.next = self.d_inner.q.val();
+        self.src.next = self.d_src.q.val();
+        self.dst.next = self.d_dst.q.val();
+        self.inner_proto.next = self.d_proto.q.val();
+        self.has_ports.next = self.d_has_ports.q.val();
+        self.ports.next = self.d_ports.q.val();
+        self.outer_ports.next = self.d_outer_ports.q.val();
     }
 }

@@ -21,17 +21,23 @@
 //!   bits [127:120]); and `window_out`, `frame_len_out`, `v6_out`: the inputs
 //!   delayed to line up with the results, for the next stage.
 //!
-//! Stages: A selects the header granules by `tags` (3:1); B checks IPv4
-//! and the first extension header and reads the second one's next-header
-//! and length bytes; C checks those, settles the verdict and selects the
-//! addresses.
+//! Stages (at most a compare or a mux each, for the ECP5 target): A
+//! selects the header granules by `tags` (3:1), measures the frame after
+//! l3 and decodes where the second extension header may start; B checks
+//! IPv4 and the first extension header and reads the second one's
+//! next-header and length bytes; C turns every remaining field into a flag
+//! and selects the addresses; D applies the decision order.
+
 
 use rust_hdl::prelude::*;
 
 use crate::eth_parse::GRANULES;
 use crate::verdict_code::{CONTROL, FRAGMENT, MALFORMED};
 
-pub const IP_PARSE_LATENCY: usize = 3;
+pub const IP_PARSE_LATENCY: usize = 4;
+/// (tags, first extension length byte x1) pairs that put the second
+/// extension header inside the window: granule 15 + tags + 2·x1 <= 31.
+const EXT2_SPOTS: usize = 25;
 
 #[derive(LogicBlock)]
 pub struct IpParse {
@@ -51,7 +57,7 @@ pub struct IpParse {
     pub window_out: [Signal<Out, Bits<32>>; GRANULES],
     pub frame_len_out: Signal<Out, Bits<16>>,
     pub v6_out: Signal<Out, Bit>,
-    // Stage A: header granules.
+    // Stage A.
     a_win: [DFF<Bits<32>>; GRANULES],
     a_len: DFF<Bits<16>>,
     a_v6: DFF<Bit>,
@@ -60,13 +66,15 @@ pub struct IpParse {
     a_h1: DFF<Bits<32>>,
     a_h2: DFF<Bits<32>>,
     a_ext1: DFF<Bits<16>>,
-    // Stage B: IPv4 checks, first extension header.
+    a_rem0: DFF<Bits<16>>,
+    a_spot: [DFF<Bit>; EXT2_SPOTS],
+    // Stage B.
     l3: Signal<Local, Bits<16>>,
     ihl: Signal<Local, Bits<16>>,
     total: Signal<Local, Bits<16>>,
-    at1: Signal<Local, Bits<16>>,
-    len1: Signal<Local, Bits<16>>,
-    at2: Signal<Local, Bits<16>>,
+    x1: Signal<Local, Bits<16>>,
+    at2_rel: Signal<Local, Bits<16>>,
+    ext2: Signal<Local, Bits<16>>,
     b_win: [DFF<Bits<32>>; GRANULES],
     b_len: DFF<Bits<16>>,
     b_v6: DFF<Bit>,
@@ -82,23 +90,38 @@ pub struct IpParse {
     b_ext1_malformed: DFF<Bit>,
     b_ext1_control: DFF<Bit>,
     b_at2: DFF<Bits<8>>,
-    b_at2_short: DFF<Bit>,
-    b_rem2_q: DFF<Bits<16>>,
-    b_win2_q: DFF<Bits<8>>,
+    b_rem2: DFF<Bits<16>>,
     b_next2: DFF<Bits<8>>,
     b_x2: DFF<Bits<8>>,
-    ext2: Signal<Local, Bits<16>>,
-    // Stage D: verdict and addresses.
-    l3_out: Signal<Local, Bits<8>>,
-    skip0: Signal<Local, Bit>,
-    skip1: Signal<Local, Bit>,
-    skip2: Signal<Local, Bit>,
-    at3: Signal<Local, Bits<8>>,
-    v_ok: Signal<Local, Bit>,
-    v_verdict: Signal<Local, Bits<3>>,
-    v_proto: Signal<Local, Bits<8>>,
-    v_l4: Signal<Local, Bits<8>>,
-    v_ext: Signal<Local, Bits<2>>,
+    // Stage C.
+    c_len: DFF<Bits<16>>,
+    c_v6: DFF<Bit>,
+    c_tags: DFF<Bits<2>>,
+    c_v4_malformed: DFF<Bit>,
+    c_v4_fragment: DFF<Bit>,
+    c_v4_l4: DFF<Bits<8>>,
+    c_v4_proto: DFF<Bits<8>>,
+    c_end: DFF<Bits<17>>,
+    c_v6_malformed: DFF<Bit>,
+    c_next0: DFF<Bits<8>>,
+    c_next1: DFF<Bits<8>>,
+    c_next2: DFF<Bits<8>>,
+    c_skip0: DFF<Bit>,
+    c_skip1: DFF<Bit>,
+    c_skip2: DFF<Bit>,
+    c_frag0: DFF<Bit>,
+    c_frag1: DFF<Bit>,
+    c_frag2: DFF<Bit>,
+    c_ext1_malformed: DFF<Bit>,
+    c_ext1_control: DFF<Bit>,
+    c_ext2_malformed: DFF<Bit>,
+    c_ext2_control: DFF<Bit>,
+    c_at2: DFF<Bits<8>>,
+    c_at3: DFF<Bits<8>>,
+    c_src: DFF<Bits<128>>,
+    c_dst: DFF<Bits<128>>,
+    c_win: [DFF<Bits<32>>; GRANULES],
+    d_win: [DFF<Bits<32>>; GRANULES],
     q0: Signal<Local, Bits<32>>,
     q1: Signal<Local, Bits<32>>,
     q2: Signal<Local, Bits<32>>,
@@ -107,6 +130,12 @@ pub struct IpParse {
     q5: Signal<Local, Bits<32>>,
     q6: Signal<Local, Bits<32>>,
     q7: Signal<Local, Bits<32>>,
+    // Stage D.
+    v_ok: Signal<Local, Bit>,
+    v_verdict: Signal<Local, Bits<3>>,
+    v_proto: Signal<Local, Bits<8>>,
+    v_l4: Signal<Local, Bits<8>>,
+    v_ext: Signal<Local, Bits<2>>,
     d_ok: DFF<Bit>,
     d_verdict: DFF<Bits<3>>,
     d_proto: DFF<Bits<8>>,
@@ -115,7 +144,6 @@ pub struct IpParse {
     d_ext: DFF<Bits<2>>,
     d_src: DFF<Bits<128>>,
     d_dst: DFF<Bits<128>>,
-    d_win: [DFF<Bits<32>>; GRANULES],
     d_len: DFF<Bits<16>>,
     d_v6: DFF<Bit>,
     code_control: Constant<Bits<3>>,
@@ -151,12 +179,14 @@ impl Default for IpParse {
             a_h1: Default::default(),
             a_h2: Default::default(),
             a_ext1: Default::default(),
+            a_rem0: Default::default(),
+            a_spot: Default::default(),
             l3: Default::default(),
             ihl: Default::default(),
             total: Default::default(),
-            at1: Default::default(),
-            len1: Default::default(),
-            at2: Default::default(),
+            x1: Default::default(),
+            at2_rel: Default::default(),
+            ext2: Default::default(),
             b_win: Default::default(),
             b_len: Default::default(),
             b_v6: Default::default(),
@@ -172,22 +202,37 @@ impl Default for IpParse {
             b_ext1_malformed: Default::default(),
             b_ext1_control: Default::default(),
             b_at2: Default::default(),
-            b_at2_short: Default::default(),
-            b_rem2_q: Default::default(),
-            b_win2_q: Default::default(),
+            b_rem2: Default::default(),
             b_next2: Default::default(),
             b_x2: Default::default(),
-            ext2: Default::default(),
-            l3_out: Default::default(),
-            skip0: Default::default(),
-            skip1: Default::default(),
-            skip2: Default::default(),
-            at3: Default::default(),
-            v_ok: Default::default(),
-            v_verdict: Default::default(),
-            v_proto: Default::default(),
-            v_l4: Default::default(),
-            v_ext: Default::default(),
+            c_len: Default::default(),
+            c_v6: Default::default(),
+            c_tags: Default::default(),
+            c_v4_malformed: Default::default(),
+            c_v4_fragment: Default::default(),
+            c_v4_l4: Default::default(),
+            c_v4_proto: Default::default(),
+            c_end: Default::default(),
+            c_v6_malformed: Default::default(),
+            c_next0: Default::default(),
+            c_next1: Default::default(),
+            c_next2: Default::default(),
+            c_skip0: Default::default(),
+            c_skip1: Default::default(),
+            c_skip2: Default::default(),
+            c_frag0: Default::default(),
+            c_frag1: Default::default(),
+            c_frag2: Default::default(),
+            c_ext1_malformed: Default::default(),
+            c_ext1_control: Default::default(),
+            c_ext2_malformed: Default::default(),
+            c_ext2_control: Default::default(),
+            c_at2: Default::default(),
+            c_at3: Default::default(),
+            c_src: Default::default(),
+            c_dst: Default::default(),
+            c_win: Default::default(),
+            d_win: Default::default(),
             q0: Default::default(),
             q1: Default::default(),
             q2: Default::default(),
@@ -196,6 +241,11 @@ impl Default for IpParse {
             q5: Default::default(),
             q6: Default::default(),
             q7: Default::default(),
+            v_ok: Default::default(),
+            v_verdict: Default::default(),
+            v_proto: Default::default(),
+            v_l4: Default::default(),
+            v_ext: Default::default(),
             d_ok: Default::default(),
             d_verdict: Default::default(),
             d_proto: Default::default(),
@@ -204,7 +254,6 @@ impl Default for IpParse {
             d_ext: Default::default(),
             d_src: Default::default(),
             d_dst: Default::default(),
-            d_win: Default::default(),
             d_len: Default::default(),
             d_v6: Default::default(),
             code_control: Constant::new(CONTROL.into()),
@@ -219,22 +268,29 @@ impl Logic for IpParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_len, a_v6, a_tags, a_h0, a_h1, a_h2, a_ext1, b_len, b_v6, b_tags, b_v4_malformed,
+            self, clock, a_len, a_v6, a_tags, a_h0, a_h1, a_h2, a_ext1, a_rem0, b_len, b_v6, b_tags, b_v4_malformed,
             b_v4_fragment, b_v4_l4, b_v4_proto, b_end, b_v6_malformed, b_next0, b_next1, b_ext1_malformed,
-            b_ext1_control, b_at2, b_at2_short, b_rem2_q, b_win2_q, b_next2, b_x2, d_ok, d_verdict, d_proto,
-            d_l4, d_end, d_ext, d_src, d_dst, d_len, d_v6
+            b_ext1_control, b_at2, b_rem2, b_next2, b_x2, c_len, c_v6, c_tags, c_v4_malformed, c_v4_fragment,
+            c_v4_l4, c_v4_proto, c_end, c_v6_malformed, c_next0, c_next1, c_next2, c_skip0, c_skip1, c_skip2,
+            c_frag0, c_frag1, c_frag2, c_ext1_malformed, c_ext1_control, c_ext2_malformed, c_ext2_control, c_at2,
+            c_at3, c_src, c_dst, d_ok, d_verdict, d_proto, d_l4, d_end, d_ext, d_src, d_dst, d_len, d_v6
         );
         for j in 0..GRANULES {
             self.a_win[j].clock.next = self.clock.val();
             self.b_win[j].clock.next = self.clock.val();
+            self.c_win[j].clock.next = self.clock.val();
             self.d_win[j].clock.next = self.clock.val();
             self.a_win[j].d.next = self.window[j].val();
             self.b_win[j].d.next = self.a_win[j].q.val();
-            self.d_win[j].d.next = self.b_win[j].q.val();
+            self.c_win[j].d.next = self.b_win[j].q.val();
+            self.d_win[j].d.next = self.c_win[j].q.val();
             self.window_out[j].next = self.d_win[j].q.val();
         }
+        for i in 0..EXT2_SPOTS {
+            self.a_spot[i].clock.next = self.clock.val();
+        }
 
-        // Stage A: the IP header starts on granule 3 + tags.
+        // Stage A: the IP header starts on granule 3 + tags, l3 = 14 + 4·tags.
         self.a_len.d.next = self.frame_len.val();
         self.a_v6.d.next = self.v6.val();
         self.a_tags.d.next = self.tags.val();
@@ -246,16 +302,28 @@ impl Logic for IpParse {
                 self.a_ext1.d.next = self.window[13 + t].val().get_bits::<16>(16);
             }
         }
+        // Frame bytes from l3 on (meaningless when EthParse refused the frame).
+        self.a_rem0.d.next = self.frame_len.val() - ((bit_cast::<16, 2>(self.tags.val()) << 2) + 14);
+        // The second extension header starts at l3 + 40 + 8(x1 + 1), i.e. on
+        // granule 15 + tags + 2·x1: spot 3·x1 + tags, x1 <= 8 (x1 = 8 only
+        // without tags) keeps it inside the window.
+        for x in 0..8 {
+            for t in 0..3 {
+                self.a_spot[3 * x + t].d.next =
+                    (self.tags.val().index() == t) && (self.window[13 + t].val().get_bits::<8>(16).index() == x);
+            }
+        }
+        self.a_spot[24].d.next = (self.tags.val().index() == 0) && (self.window[13].val().get_bits::<8>(16).index() == 8);
 
-        // Stage B.
+        // Stage B: IPv4 checks, the first extension header, the second's first bytes.
         self.l3.next = (bit_cast::<16, 2>(self.a_tags.q.val()) << 2) + 14;
         self.ihl.next = bit_cast::<16, 4>(self.a_h0.q.val().get_bits::<4>(24)) << 2;
         self.total.next = self.a_h0.q.val().get_bits::<16>(0);
-        self.b_v4_malformed.d.next = (self.a_len.q.val() < self.l3.val() + 20)
+        self.b_v4_malformed.d.next = (self.a_rem0.q.val() < 20)
             || (self.a_h0.q.val().get_bits::<4>(28) != 4)
             || (self.ihl.val() < 20)
             || (self.total.val() < self.ihl.val())
-            || (self.a_len.q.val() < self.l3.val() + self.ihl.val());
+            || (self.a_rem0.q.val() < self.ihl.val());
         self.b_v4_fragment.d.next = (self.a_h1.q.val().get_bits::<16>(0) & 0x3fff) != 0;
         self.b_v4_l4.d.next = bit_cast::<8, 16>(self.l3.val() + self.ihl.val());
         self.b_v4_proto.d.next = self.a_h2.q.val().get_bits::<8>(16);
@@ -265,103 +333,69 @@ impl Logic for IpParse {
         } else {
             self.b_end.d.next = bit_cast::<17, 16>(self.l3.val()) + bit_cast::<17, 16>(self.total.val());
         }
-        self.b_v6_malformed.d.next =
-            (self.a_len.q.val() < self.l3.val() + 40) || (self.a_h0.q.val().get_bits::<4>(28) != 6);
+        self.b_v6_malformed.d.next = (self.a_rem0.q.val() < 40) || (self.a_h0.q.val().get_bits::<4>(28) != 6);
         self.b_next0.d.next = self.a_h1.q.val().get_bits::<8>(8);
         self.b_next1.d.next = self.a_ext1.q.val().get_bits::<8>(8);
-        self.at1.next = self.l3.val() + 40;
-        self.len1.next = (bit_cast::<16, 8>(self.a_ext1.q.val().get_bits::<8>(0)) << 3) + 8;
-        self.at2.next = self.at1.val() + self.len1.val();
-        self.b_ext1_malformed.d.next =
-            (self.a_len.q.val() < self.at1.val() + 2) || (self.a_len.q.val() < self.at2.val());
-        self.b_ext1_control.d.next = self.at2.val() > 128;
-        self.b_at2.d.next = self.at2.val().get_bits::<8>(0);
-        // The second extension header starts at l3 + 40 + 8(x1 + 1), i.e. on
-        // granule 15 + tags + 2·x1: its next-header and length bytes are a
-        // mux indexed by (tags, x1) — only x1 <= 8 stays inside the window.
+        // First extension header at l3 + 40, 8(x1 + 1) bytes: past the frame
+        // if rem0 < 40 + 8(x1 + 1) (this covers rem0 < 42, no room for its
+        // length byte), past the window if l3 + 48 + 8·x1 > 128.
+        self.x1.next = bit_cast::<16, 8>(self.a_ext1.q.val().get_bits::<8>(0));
+        self.at2_rel.next = (self.x1.val() + 6) << 3;
+        self.b_ext1_malformed.d.next = self.a_rem0.q.val() < self.at2_rel.val();
+        self.b_ext1_control.d.next =
+            (self.x1.val() >= 9) || ((self.x1.val() == 8) && (self.a_tags.q.val().index() != 0));
+        self.b_at2.d.next = bit_cast::<8, 16>(self.l3.val() + self.at2_rel.val());
+        self.b_rem2.d.next = self.a_rem0.q.val() - self.at2_rel.val();
         self.ext2.next = 0.into();
         for x in 0..8 {
             for t in 0..3 {
-                if (self.a_tags.q.val().index() == t) && (self.a_ext1.q.val().get_bits::<8>(0).index() == x) {
+                if self.a_spot[3 * x + t].q.val() {
                     self.ext2.next = self.ext2.val() | self.a_win[15 + t + 2 * x].q.val().get_bits::<16>(16);
                 }
             }
         }
-        if (self.a_tags.q.val().index() == 0) && (self.a_ext1.q.val().get_bits::<8>(0).index() == 8) {
+        if self.a_spot[24].q.val() {
             self.ext2.next = self.ext2.val() | self.a_win[31].q.val().get_bits::<16>(16);
         }
         self.b_next2.d.next = self.ext2.val().get_bits::<8>(8);
         self.b_x2.d.next = self.ext2.val().get_bits::<8>(0);
-        // The second header's checks, prepared so that stage C only compares
-        // with its length byte x2: len < at2 + 8(x2 + 1) <=> (len - at2)/8 <= x2.
-        self.b_at2_short.d.next = self.a_len.q.val() < self.at2.val() + 2;
-        self.b_rem2_q.d.next = (self.a_len.q.val() - self.at2.val()) >> 3;
-        self.b_win2_q.d.next = bit_cast::<8, 16>((128 - self.at2.val()) >> 3);
         self.b_len.d.next = self.a_len.q.val();
         self.b_v6.d.next = self.a_v6.q.val();
         self.b_tags.d.next = self.a_tags.q.val();
 
-        // Stage C: the decision order of `model::ip_parse`.
-        self.l3_out.next = (bit_cast::<8, 2>(self.b_tags.q.val()) << 2) + 14;
-        self.skip0.next =
+        // Stage C: every remaining field as a flag. The second extension
+        // header (at2, 8(x2 + 1) bytes, rem2 = frame bytes from at2) is past
+        // the frame if rem2 < 2 or rem2 < 8(x2 + 1), past the window if
+        // at2 + 8(x2 + 1) > 128.
+        self.c_skip0.d.next =
             (self.b_next0.q.val() == 0) || (self.b_next0.q.val() == 43) || (self.b_next0.q.val() == 60);
-        self.skip1.next =
+        self.c_skip1.d.next =
             (self.b_next1.q.val() == 0) || (self.b_next1.q.val() == 43) || (self.b_next1.q.val() == 60);
-        self.skip2.next =
+        self.c_skip2.d.next =
             (self.b_next2.q.val() == 0) || (self.b_next2.q.val() == 43) || (self.b_next2.q.val() == 60);
-        self.at3.next = self.b_at2.q.val() + (self.b_x2.q.val() << 3) + 8;
-        self.v_ok.next = false;
-        self.v_verdict.next = self.code_malformed.val();
-        self.v_proto.next = self.b_v4_proto.q.val();
-        self.v_l4.next = self.b_v4_l4.q.val();
-        self.v_ext.next = 0.into();
-        if !self.b_v6.q.val() {
-            if self.b_v4_malformed.q.val() {
-                self.v_verdict.next = self.code_malformed.val();
-            } else if self.b_v4_fragment.q.val() {
-                self.v_verdict.next = self.code_fragment.val();
-            } else {
-                self.v_ok.next = true;
-            }
-        } else if self.b_v6_malformed.q.val() {
-            self.v_verdict.next = self.code_malformed.val();
-        } else if !self.skip0.val() {
-            self.v_ok.next = true;
-            self.v_proto.next = self.b_next0.q.val();
-            self.v_l4.next = self.l3_out.val() + 40;
-        } else if self.b_ext1_malformed.q.val() {
-            self.v_verdict.next = self.code_malformed.val();
-        } else if self.b_ext1_control.q.val() {
-            self.v_verdict.next = self.code_control.val();
-        } else if !self.skip1.val() {
-            self.v_ok.next = true;
-            self.v_proto.next = self.b_next1.q.val();
-            self.v_l4.next = self.b_at2.q.val();
-            self.v_ext.next = 1.into();
-        } else if self.b_at2_short.q.val()
-            || (self.b_rem2_q.q.val() <= bit_cast::<16, 8>(self.b_x2.q.val()))
-        {
-            self.v_verdict.next = self.code_malformed.val();
-        } else if (self.b_win2_q.q.val() <= self.b_x2.q.val()) || self.skip2.val() {
-            // Past the window, or a third skippable header.
-            self.v_verdict.next = self.code_control.val();
-        } else {
-            self.v_ok.next = true;
-            self.v_proto.next = self.b_next2.q.val();
-            self.v_l4.next = self.at3.val();
-            self.v_ext.next = 2.into();
-        }
-        // A Fragment header right after the skipped ones.
-        if self.b_v6.q.val() && self.v_ok.val() && (self.v_proto.val() == 44) {
-            self.v_ok.next = false;
-            self.v_verdict.next = self.code_fragment.val();
-        }
-        self.d_ok.d.next = self.v_ok.val();
-        self.d_verdict.d.next = self.v_verdict.val();
-        self.d_proto.d.next = self.v_proto.val();
-        self.d_l4.d.next = self.v_l4.val();
-        self.d_ext.d.next = self.v_ext.val();
-        self.d_end.d.next = self.b_end.q.val();
+        self.c_frag0.d.next = self.b_next0.q.val() == 44;
+        self.c_frag1.d.next = self.b_next1.q.val() == 44;
+        self.c_frag2.d.next = self.b_next2.q.val() == 44;
+        self.c_ext2_malformed.d.next =
+            (self.b_rem2.q.val() < 2) || ((self.b_rem2.q.val() >> 3) <= bit_cast::<16, 8>(self.b_x2.q.val()));
+        self.c_ext2_control.d.next = ((128 - self.b_at2.q.val()) >> 3) <= self.b_x2.q.val();
+        self.c_at2.d.next = self.b_at2.q.val();
+        self.c_at3.d.next = self.b_at2.q.val() + (self.b_x2.q.val() << 3) + 8;
+        self.c_len.d.next = self.b_len.q.val();
+        self.c_v6.d.next = self.b_v6.q.val();
+        self.c_tags.d.next = self.b_tags.q.val();
+        self.c_v4_malformed.d.next = self.b_v4_malformed.q.val();
+        self.c_v4_fragment.d.next = self.b_v4_fragment.q.val();
+        self.c_v4_l4.d.next = self.b_v4_l4.q.val();
+        self.c_v4_proto.d.next = self.b_v4_proto.q.val();
+        self.c_end.d.next = self.b_end.q.val();
+        self.c_v6_malformed.d.next = self.b_v6_malformed.q.val();
+        self.c_next0.d.next = self.b_next0.q.val();
+        self.c_next1.d.next = self.b_next1.q.val();
+        self.c_next2.d.next = self.b_next2.q.val();
+        self.c_ext1_malformed.d.next = self.b_ext1_malformed.q.val();
+        self.c_ext1_control.d.next = self.b_ext1_control.q.val();
+        // The addresses: IPv6 src = q0..q3, dst = q4..q7; IPv4 src = q1, dst = q2.
         self.q0.next = 0.into();
         self.q1.next = 0.into();
         self.q2.next = 0.into();
@@ -370,7 +404,6 @@ impl Logic for IpParse {
         self.q5.next = 0.into();
         self.q6.next = 0.into();
         self.q7.next = 0.into();
-        // The address granules: IPv6 src = q0..q3, dst = q4..q7; IPv4 src = q1, dst = q2.
         for t in 0..3 {
             if self.b_tags.q.val().index() == t {
                 self.q0.next = self.b_win[5 + t].q.val();
@@ -384,20 +417,81 @@ impl Logic for IpParse {
             }
         }
         if self.b_v6.q.val() {
-            self.d_src.d.next = (bit_cast::<128, 32>(self.q0.val()) << 96)
+            self.c_src.d.next = (bit_cast::<128, 32>(self.q0.val()) << 96)
                 | (bit_cast::<128, 32>(self.q1.val()) << 64)
                 | (bit_cast::<128, 32>(self.q2.val()) << 32)
                 | bit_cast::<128, 32>(self.q3.val());
-            self.d_dst.d.next = (bit_cast::<128, 32>(self.q4.val()) << 96)
+            self.c_dst.d.next = (bit_cast::<128, 32>(self.q4.val()) << 96)
                 | (bit_cast::<128, 32>(self.q5.val()) << 64)
                 | (bit_cast::<128, 32>(self.q6.val()) << 32)
                 | bit_cast::<128, 32>(self.q7.val());
         } else {
-            self.d_src.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.q1.val());
-            self.d_dst.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.q2.val());
+            self.c_src.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.q1.val());
+            self.c_dst.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.q2.val());
         }
-        self.d_len.d.next = self.b_len.q.val();
-        self.d_v6.d.next = self.b_v6.q.val();
+
+        // Stage D: the decision order of `model::ip_parse`.
+        self.v_ok.next = false;
+        self.v_verdict.next = self.code_malformed.val();
+        self.v_proto.next = self.c_v4_proto.q.val();
+        self.v_l4.next = self.c_v4_l4.q.val();
+        self.v_ext.next = 0.into();
+        if !self.c_v6.q.val() {
+            if self.c_v4_malformed.q.val() {
+                self.v_verdict.next = self.code_malformed.val();
+            } else if self.c_v4_fragment.q.val() {
+                self.v_verdict.next = self.code_fragment.val();
+            } else {
+                self.v_ok.next = true;
+            }
+        } else if self.c_v6_malformed.q.val() {
+            self.v_verdict.next = self.code_malformed.val();
+        } else if !self.c_skip0.q.val() {
+            self.v_proto.next = self.c_next0.q.val();
+            self.v_l4.next = (bit_cast::<8, 2>(self.c_tags.q.val()) << 2) + 54;
+            if self.c_frag0.q.val() {
+                self.v_verdict.next = self.code_fragment.val();
+            } else {
+                self.v_ok.next = true;
+            }
+        } else if self.c_ext1_malformed.q.val() {
+            self.v_verdict.next = self.code_malformed.val();
+        } else if self.c_ext1_control.q.val() {
+            self.v_verdict.next = self.code_control.val();
+        } else if !self.c_skip1.q.val() {
+            self.v_proto.next = self.c_next1.q.val();
+            self.v_l4.next = self.c_at2.q.val();
+            self.v_ext.next = 1.into();
+            if self.c_frag1.q.val() {
+                self.v_verdict.next = self.code_fragment.val();
+            } else {
+                self.v_ok.next = true;
+            }
+        } else if self.c_ext2_malformed.q.val() {
+            self.v_verdict.next = self.code_malformed.val();
+        } else if self.c_ext2_control.q.val() || self.c_skip2.q.val() {
+            // Past the window, or a third skippable header.
+            self.v_verdict.next = self.code_control.val();
+        } else {
+            self.v_proto.next = self.c_next2.q.val();
+            self.v_l4.next = self.c_at3.q.val();
+            self.v_ext.next = 2.into();
+            if self.c_frag2.q.val() {
+                self.v_verdict.next = self.code_fragment.val();
+            } else {
+                self.v_ok.next = true;
+            }
+        }
+        self.d_ok.d.next = self.v_ok.val();
+        self.d_verdict.d.next = self.v_verdict.val();
+        self.d_proto.d.next = self.v_proto.val();
+        self.d_l4.d.next = self.v_l4.val();
+        self.d_ext.d.next = self.v_ext.val();
+        self.d_end.d.next = self.c_end.q.val();
+        self.d_src.d.next = self.c_src.q.val();
+        self.d_dst.d.next = self.c_dst.q.val();
+        self.d_len.d.next = self.c_len.q.val();
+        self.d_v6.d.next = self.c_v6.q.val();
 
         self.ok.next = self.d_ok.q.val();
         self.verdict.next = self.d_verdict.q.val();

@@ -11,8 +11,8 @@
 //!   destination port), `key` (address then port, key byte 0 in bits
 //!   [143:136]; meaningless when `fixed`).
 //!
-//! Stages: A compares the ports with each other and with the rules and
-//! picks the endpoint; B resolves the rule priority and assembles the key.
+//! Stages: A compares the ports with each other and with the rules; B
+//! picks the endpoint and resolves the rule priority.
 
 use rust_hdl::prelude::*;
 
@@ -35,8 +35,11 @@ pub struct PortCompare {
     pub key: Signal<Out, Bits<144>>,
     a_match: [DFF<Bit>; RULES],
     a_fixed: DFF<Bit>,
-    a_addr: DFF<Bits<128>>,
-    a_port: DFF<Bits<16>>,
+    a_source: DFF<Bit>,
+    a_src: DFF<Bits<128>>,
+    a_dst: DFF<Bits<128>>,
+    a_sport: DFF<Bits<16>>,
+    a_dport: DFF<Bits<16>>,
     found: Signal<Local, Bit>,
     b_group: DFF<Bits<8>>,
     b_fixed: DFF<Bit>,
@@ -59,8 +62,11 @@ impl Default for PortCompare {
             key: Default::default(),
             a_match: Default::default(),
             a_fixed: Default::default(),
-            a_addr: Default::default(),
-            a_port: Default::default(),
+            a_source: Default::default(),
+            a_src: Default::default(),
+            a_dst: Default::default(),
+            a_sport: Default::default(),
+            a_dport: Default::default(),
             found: Default::default(),
             b_group: Default::default(),
             b_fixed: Default::default(),
@@ -72,7 +78,7 @@ impl Default for PortCompare {
 impl Logic for PortCompare {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_fixed, a_addr, a_port, b_group, b_fixed, b_key);
+        dff_setup!(self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, b_group, b_fixed, b_key);
         for i in 0..RULES {
             self.a_match[i].clock.next = self.clock.val();
             self.a_match[i].d.next = self.rule_valid[i].val()
@@ -80,13 +86,11 @@ impl Logic for PortCompare {
         }
         // Stage A: the higher port's endpoint is hashed, so both directions agree.
         self.a_fixed.d.next = self.sport.val() == self.dport.val();
-        if self.sport.val() > self.dport.val() {
-            self.a_addr.d.next = self.src.val();
-            self.a_port.d.next = self.sport.val();
-        } else {
-            self.a_addr.d.next = self.dst.val();
-            self.a_port.d.next = self.dport.val();
-        }
+        self.a_source.d.next = self.sport.val() > self.dport.val();
+        self.a_src.d.next = self.src.val();
+        self.a_dst.d.next = self.dst.val();
+        self.a_sport.d.next = self.sport.val();
+        self.a_dport.d.next = self.dport.val();
 
         // Stage B: first matching rule, key = address . port.
         self.found.next = false;
@@ -98,7 +102,11 @@ impl Logic for PortCompare {
             }
         }
         self.b_fixed.d.next = self.a_fixed.q.val();
-        self.b_key.d.next = (bit_cast::<144, 128>(self.a_addr.q.val()) << 16) | bit_cast::<144, 16>(self.a_port.q.val());
+        if self.a_source.q.val() {
+            self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val()) << 16) | bit_cast::<144, 16>(self.a_sport.q.val());
+        } else {
+            self.b_key.d.next = (bit_cast::<144, 128>(self.a_dst.q.val()) << 16) | bit_cast::<144, 16>(self.a_dport.q.val());
+        }
 
         self.group.next = self.b_group.q.val();
         self.fixed.next = self.b_fixed.q.val();

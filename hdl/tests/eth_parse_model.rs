@@ -4,7 +4,7 @@
 mod decide_support;
 
 use decide_support::run_pipeline;
-use hdl::eth_parse::{window_bits, EthParse, ETH_PARSE_LATENCY};
+use hdl::eth_parse::{window_bits, EthParse, ETH_PARSE_LATENCY, ETH_TAGS_LATENCY};
 use hdl::verdict_code::verdict_from_code;
 use model::eth_parse::{eth_parse, Family};
 use model::Verdict;
@@ -17,31 +17,39 @@ fn mac_bits(mac: &[u8; 6]) -> Bits<48> {
     mac.iter().fold(0u64, |a, &b| (a << 8) | b as u64).into()
 }
 
-/// The hardware's answer in the model's form.
+/// The hardware's answer in the model's form: `tags`/`v6` are read
+/// ETH_TAGS_LATENCY cycles after the frame, `ok`/`verdict` ETH_PARSE_LATENCY.
 fn hw_eth(frames: &[Vec<u8>], group_mac: Option<&[u8; 6]>) -> Vec<Result<(Family, usize, u8), Verdict>> {
+    assert_eq!(ETH_PARSE_LATENCY, ETH_TAGS_LATENCY + 1);
     let mut uut = EthParse::default();
     uut.connect_all();
     uut.group_mac.next = mac_bits(group_mac.unwrap_or(&[0; 6]));
     uut.group_mac_enable.next = group_mac.is_some();
-    run_pipeline(
+    // One more input so the last frame's verdict comes out.
+    let mut inputs = frames.to_vec();
+    inputs.push(Vec::new());
+    let seen = run_pipeline(
         &mut uut,
         |u| &mut u.clock,
-        ETH_PARSE_LATENCY,
-        frames,
+        ETH_TAGS_LATENCY,
+        &inputs,
         |u, f| {
             u.window.next = window_bits(f);
             u.frame_len.next = (f.len().min(65535) as u64).into();
         },
-        |u| {
-            if u.ok.val() {
-                let tags = u.tags.val().to_u64() as u8;
-                let family = if u.v6.val() { Family::V6 } else { Family::V4 };
-                Ok((family, 14 + 4 * tags as usize, tags))
+        |u| (u.ok.val(), verdict_from_code(u.verdict.val().to_u64()), u.v6.val(), u.tags.val().to_u64() as u8),
+    );
+    seen.windows(2)
+        .map(|w| {
+            let (_, _, v6, tags) = w[0];
+            let (ok, verdict, _, _) = w[1];
+            if ok {
+                Ok((if v6 { Family::V6 } else { Family::V4 }, 14 + 4 * tags as usize, tags))
             } else {
-                Err(verdict_from_code(u.verdict.val().to_u64()))
+                Err(verdict)
             }
-        },
-    )
+        })
+        .collect()
 }
 
 fn check(frames: &[Vec<u8>], group_mac: Option<&[u8; 6]>) {
