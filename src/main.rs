@@ -27,6 +27,7 @@ enum Command {
     SnatPort(cmd::snat_port::Args),
     SnatTable(cmd::snat_table::Args),
     System(cmd::system::Args),
+    Verilog(cmd::verilog::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         Some(Command::SnatPort(a)) => cmd::snat_port::run(&a),
         Some(Command::SnatTable(a)) => cmd::snat_table::run(&a),
         Some(Command::System(a)) => cmd::system::run(&a),
+        Some(Command::Verilog(a)) => cmd::verilog::run(&a),
     };
     match result {
         Ok(code) => code,

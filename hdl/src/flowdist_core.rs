@@ -49,7 +49,6 @@
 //! Toeplitz and table stages).
 
 use rust_hdl::prelude::*;
-use rust_hdl::widgets::prelude::SynchronousFIFO;
 
 use crate::alloc_table::{AllocTable, ALLOC_TABLE_LATENCY};
 use crate::control_port::ControlPort;
@@ -57,7 +56,7 @@ use crate::counters::Counters;
 use crate::decide::{Decide, DECIDE_LATENCY, RULES};
 use crate::egress_select::{EgressSelect, EGRESS_SELECT_LATENCY};
 use crate::packet_buffer::PacketBuffer;
-use crate::stream::{Delay, Egress, FrameInfo};
+use crate::stream::{DecisionFifo, Delay, FrameInfo};
 use crate::toeplitz::{Toeplitz, TOEPLITZ_LATENCY};
 use crate::window_capture::WindowCapture;
 
@@ -114,7 +113,7 @@ pub struct FlowdistCore<const A: usize> {
     alloc: AllocTable,
     egress: EgressSelect,
     counters: Counters,
-    decisions: SynchronousFIFO<Egress, DECISION_ADDR_BITS, { DECISION_ADDR_BITS + 1 }, 1>,
+    decisions: DecisionFifo<DECISION_ADDR_BITS>,
     info_delay: Delay<FrameInfo, INFO_DELAY>,
     verdict_delay: Delay<Bits<3>, DECIDE_TO_TABLE_OUT>,
     inner_delay: Delay<Bit, DECIDE_TO_TABLE_OUT>,
@@ -124,7 +123,7 @@ pub struct FlowdistCore<const A: usize> {
     commit_to_toeplitz: Delay<Bit, DECIDE_LATENCY>,
     commit_to_table: Delay<Bit, { DECIDE_LATENCY + TOEPLITZ_LATENCY }>,
     info: Signal<Local, FrameInfo>,
-    out_meta: Signal<Local, Egress>,
+    out_meta: Signal<Local, crate::stream::Egress>,
 }
 
 impl<const A: usize> FlowdistCore<A> {
@@ -302,9 +301,9 @@ impl<const A: usize> Logic for FlowdistCore<A> {
         self.m_axis_verdict.next = self.out_meta.val().verdict;
         self.m_axis_inner.next = self.out_meta.val().inner;
         self.m_axis_group.next = self.out_meta.val().group;
-        self.m_axis_index.next = self.out_meta.val().hash.get_bits::<12>(0);
         self.m_axis_tmm.next = self.out_meta.val().tmm;
         self.m_axis_hash.next = self.out_meta.val().hash;
+        self.m_axis_index.next = self.m_axis_hash.val().get_bits::<12>(0);
     }
 }
 
@@ -643,4 +642,73 @@ impl<const A: usize> CoreSim<A> {
         }
         Ok(self.take_output())
     }
+}
+
+/// Packet-buffer sizes `verilog` can generate: 2^A beats, A in this range
+/// (1 KiB to 256 KiB).
+pub const BUFFER_ADDR_BITS_RANGE: std::ops::RangeInclusive<usize> = 7..=15;
+
+/// The core's Verilog for `config` with a buffer of 2^`buffer_addr_bits`
+/// beats: top module `flowdist_core`, the port names of this file's header,
+/// no `$` in any name (rust-hdl's hierarchical names `a$b` become `a__b`,
+/// sub-modules are prefixed `flowdist_core__`).
+pub fn flowdist_core_verilog(config: &model::Config, buffer_addr_bits: usize) -> Result<String, String> {
+    fn generate<const A: usize>(config: &model::Config) -> Result<String, String> {
+        let mut core = FlowdistCore::<A>::new(config)?;
+        core.connect_all();
+        check_all(&mut core).map_err(|e| format!("core check: {e:?}"))?;
+        Ok(flatten_names(&generate_verilog(&core), "flowdist_core"))
+    }
+    match buffer_addr_bits {
+        7 => generate::<7>(config),
+        8 => generate::<8>(config),
+        9 => generate::<9>(config),
+        10 => generate::<10>(config),
+        11 => generate::<11>(config),
+        12 => generate::<12>(config),
+        13 => generate::<13>(config),
+        14 => generate::<14>(config),
+        15 => generate::<15>(config),
+        a => Err(format!(
+            "a packet buffer of 2^{a} beats is not offered: {}..={}",
+            BUFFER_ADDR_BITS_RANGE.start(),
+            BUFFER_ADDR_BITS_RANGE.end()
+        )),
+    }
+}
+
+/// rust-hdl's Verilog with hierarchical names flattened: every `$` between
+/// two identifier characters becomes `__` (system tasks such as `$signed`
+/// keep theirs), the top module `top` is renamed `top_name` and its
+/// sub-modules `top__…` are renamed `top_name__…`.
+pub fn flatten_names(verilog: &str, top_name: &str) -> String {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let chars: Vec<char> = verilog.chars().collect();
+    let mut flat = String::with_capacity(verilog.len() + verilog.len() / 16);
+    for (i, &c) in chars.iter().enumerate() {
+        let joins = c == '$' && i > 0 && ident(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| ident(n));
+        if joins {
+            flat.push_str("__");
+        } else {
+            flat.push(c);
+        }
+    }
+    // Whole-identifier renames of `top` and `top__…`.
+    let chars: Vec<char> = flat.chars().collect();
+    let mut out = String::with_capacity(flat.len() + 4096);
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_ident = i == 0 || !ident(chars[i - 1]);
+        if starts_ident && chars[i..].starts_with(&['t', 'o', 'p']) {
+            let after = chars.get(i + 3).copied();
+            if !after.is_some_and(ident) || chars[i + 3..].starts_with(&['_', '_']) {
+                out.push_str(top_name);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
 }

@@ -85,7 +85,11 @@ impl<D: Synth, const N: usize> Logic for Delay<D, N> {
         for i in 1..N {
             self.line[i].d.next = self.line[i - 1].q.val();
         }
-        self.data_out.next = self.line[N - 1].q.val();
+        // The last register drives the output (each later assignment wins;
+        // the generator cannot index with N - 1 outside a loop).
+        for i in 0..N {
+            self.data_out.next = self.line[i].q.val();
+        }
     }
 }
 
@@ -103,4 +107,71 @@ pub fn frame_beats(frame: &[u8]) -> Vec<(u64, u8, bool)> {
             (data, keep, b + 1 == n)
         })
         .collect()
+}
+
+/// First-word-fall-through FIFO of [`Egress`] records in block RAM, 2^N
+/// entries. `empty` and `data_out` come straight from registers (the RAM's
+/// output register and a flag), so a reader whose `read` depends on `empty`
+/// forms no combinational loop, even for tools that see whole always blocks.
+/// A record written in cycle w can be read from cycle w + 2. The writer
+/// must not write when full (the core bounds the frames in flight instead
+/// of watching a full flag).
+#[derive(LogicBlock)]
+pub struct DecisionFifo<const N: usize> {
+    pub clock: Signal<In, Clock>,
+    pub write: Signal<In, Bit>,
+    pub data_in: Signal<In, Egress>,
+    pub read: Signal<In, Bit>,
+    pub data_out: Signal<Out, Egress>,
+    pub empty: Signal<Out, Bit>,
+    ram: RAM<Egress, N>,
+    wr_ptr: DFF<Bits<16>>,
+    rd_ptr: DFF<Bits<16>>,
+    is_empty: DFFWithInit<Bit>,
+    rd_next: Signal<Local, Bits<16>>,
+}
+
+impl<const N: usize> Default for DecisionFifo<N> {
+    fn default() -> Self {
+        assert!((1..=15).contains(&N));
+        Self {
+            clock: Default::default(),
+            write: Default::default(),
+            data_in: Default::default(),
+            read: Default::default(),
+            data_out: Default::default(),
+            empty: Default::default(),
+            ram: Default::default(),
+            wr_ptr: Default::default(),
+            rd_ptr: Default::default(),
+            is_empty: DFFWithInit::new(true),
+            rd_next: Default::default(),
+        }
+    }
+}
+
+impl<const N: usize> Logic for DecisionFifo<N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, wr_ptr, rd_ptr, is_empty);
+        self.ram.read_clock.next = self.clock.val();
+        self.ram.write_clock.next = self.clock.val();
+        self.ram.write_address.next = bit_cast::<N, 16>(self.wr_ptr.q.val());
+        self.ram.write_data.next = self.data_in.val();
+        self.ram.write_enable.next = self.write.val();
+        if self.write.val() {
+            self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
+        }
+        self.rd_next.next = self.rd_ptr.q.val();
+        if self.read.val() & !self.is_empty.q.val() {
+            self.rd_next.next = self.rd_ptr.q.val() + 1;
+        }
+        self.rd_ptr.d.next = self.rd_next.val();
+        // Read ahead: the RAM answers for the head entry next cycle; an entry
+        // written in cycle w is in the RAM for a read address in w + 1.
+        self.ram.read_address.next = bit_cast::<N, 16>(self.rd_next.val());
+        self.is_empty.d.next = self.wr_ptr.q.val() == self.rd_next.val();
+        self.empty.next = self.is_empty.q.val();
+        self.data_out.next = self.ram.read_data.val();
+    }
 }

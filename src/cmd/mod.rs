@@ -15,6 +15,7 @@ pub mod split;
 mod summary;
 pub mod system;
 pub mod table;
+pub mod verilog;
 pub mod which;
 
 /// A failure to report: one line, and the process exit code.
