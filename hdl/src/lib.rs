@@ -19,3 +19,6 @@ pub mod alloc_table;
 pub mod counters;
 pub mod control_port;
 pub mod flowdist_core;
+pub mod crc32;
+pub mod eth_mac_rx;
+pub mod eth_mac_tx;

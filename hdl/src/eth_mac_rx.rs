@@ -1,0 +1,294 @@
+//! `EthMacRx`: 1 Gb/s Ethernet receive MAC, GMII side to the core's 64-bit
+//! stream (hdl-interfaces.md).
+//!
+//! Ports (all in the GMII receive clock domain, 125 MHz)
+//! - in  `clock`, `gmii_rxd: Bits<8>`, `gmii_rx_dv`, `gmii_rx_er` (sampled
+//!   into registers first).
+//! - out `m_tdata: Bits<64>`, `m_tkeep: Bits<8>`, `m_tvalid`, `m_tlast`,
+//!   `m_tuser` (error, on the last beat) ← in `m_tready`. All from registers.
+//!
+//! What it does: skips the preamble (any number of 0x55) up to the SFD
+//! (0xD5); a frame that starts with another byte is ignored until `rx_dv`
+//! falls. The bytes after the SFD go through the FCS check; the last four
+//! (the FCS) are held back in a 4-byte delay and never leave, so the stream
+//! carries the frame without FCS, packed 8 bytes per beat (frame byte k of a
+//! beat in lane k, `tkeep` contiguous, only the last beat partial). The
+//! last beat has `tuser` = 1 when the FCS is wrong, `rx_er` was seen while
+//! `rx_dv` was high, the frame was shorter than 64 bytes with FCS (a runt
+//! or collision fragment), or a beat was lost (below). A frame of at most
+//! four bytes after the SFD carries no data and produces no beat.
+//!
+//! Width conversion: GMII gives one byte per 125 MHz cycle, the stream one
+//! beat per cycle at most, so a beat is ready every 8th cycle and the
+//! stream runs at 1/8 of its capacity (`m_tvalid` high one cycle in eight
+//! when `m_tready` is high). The last beat of a frame leaves 2 cycles
+//! after `rx_dv` falls. GMII cannot stall: beats wait in a two-entry
+//! output queue (a full beat and the frame's last beat may come on
+//! consecutive cycles, since the end shows only when `rx_dv` falls). Taking
+//! a beat at least once in every 8 cycles never loses one. A beat that finds
+//! the queue full overwrites the newest entry, and the frame leaves with
+//! `tuser` = 1: frames are never silently damaged (if the overwritten beat
+//! was a frame's last, that frame merges with the next, which is flagged).
+//!
+//! Latency: frame byte k leaves in the beat ready 5 cycles after it was on
+//! GMII (4-byte FCS delay + input register) at the earliest.
+
+use rust_hdl::prelude::*;
+
+use crate::crc32::{Crc32Step, CRC32_RESIDUE};
+
+#[derive(Copy, Clone, Debug, PartialEq, LogicState)]
+pub enum RxState {
+    Idle,
+    Preamble,
+    Data,
+    Drop,
+}
+
+#[derive(LogicBlock)]
+pub struct EthMacRx {
+    pub clock: Signal<In, Clock>,
+    pub gmii_rxd: Signal<In, Bits<8>>,
+    pub gmii_rx_dv: Signal<In, Bit>,
+    pub gmii_rx_er: Signal<In, Bit>,
+    pub m_tdata: Signal<Out, Bits<64>>,
+    pub m_tkeep: Signal<Out, Bits<8>>,
+    pub m_tvalid: Signal<Out, Bit>,
+    pub m_tready: Signal<In, Bit>,
+    pub m_tlast: Signal<Out, Bit>,
+    pub m_tuser: Signal<Out, Bit>,
+    // GMII input registers.
+    rxd: DFF<Bits<8>>,
+    dv: DFF<Bit>,
+    er: DFF<Bit>,
+    state: DFF<RxState>,
+    crc: DFF<Bits<32>>,
+    crc_step: Crc32Step,
+    crc_init: Constant<Bits<32>>,
+    residue: Constant<Bits<32>>,
+    /// Bytes after the SFD, saturating at 64 (bit 6 set: not a runt).
+    count: DFF<Bits<7>>,
+    /// `rx_er` or a lost beat in this frame.
+    bad: DFF<Bit>,
+    /// The 4-byte FCS delay: oldest byte in [7:0]; `held` bytes valid.
+    delay: DFF<Bits<32>>,
+    held: DFF<Bits<3>>,
+    /// The beat being assembled; `fill` lanes used (contiguous), `shift` =
+    /// 8 × lanes used, modulo 64.
+    beat: DFF<Bits<64>>,
+    fill: DFF<Bits<8>>,
+    shift: DFF<Bits<6>>,
+    // Output queue, two entries; q0 drives the stream.
+    queued: DFF<Bits<2>>,
+    q0_data: DFF<Bits<64>>,
+    q0_keep: DFF<Bits<8>>,
+    q0_last: DFF<Bit>,
+    q0_user: DFF<Bit>,
+    q1_data: DFF<Bits<64>>,
+    q1_keep: DFF<Bits<8>>,
+    q1_last: DFF<Bit>,
+    q1_user: DFF<Bit>,
+    /// This cycle: the oldest delayed byte leaves the delay into the beat.
+    emit: Signal<Local, Bit>,
+    byte: Signal<Local, Bits<8>>,
+    /// This cycle: a beat enters the queue.
+    push: Signal<Local, Bit>,
+    push_data: Signal<Local, Bits<64>>,
+    push_keep: Signal<Local, Bits<8>>,
+    push_last: Signal<Local, Bit>,
+    push_user: Signal<Local, Bit>,
+    /// The stream takes q0 this cycle.
+    pop: Signal<Local, Bit>,
+    /// A push finds the queue full: the newest entry is overwritten.
+    overrun: Signal<Local, Bit>,
+}
+
+impl Default for EthMacRx {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            gmii_rxd: Default::default(),
+            gmii_rx_dv: Default::default(),
+            gmii_rx_er: Default::default(),
+            m_tdata: Default::default(),
+            m_tkeep: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            m_tuser: Default::default(),
+            rxd: Default::default(),
+            dv: Default::default(),
+            er: Default::default(),
+            state: Default::default(),
+            crc: Default::default(),
+            crc_step: Default::default(),
+            crc_init: Constant::new(0xFFFF_FFFFu32.to_bits()),
+            residue: Constant::new(CRC32_RESIDUE.to_bits()),
+            count: Default::default(),
+            bad: Default::default(),
+            delay: Default::default(),
+            held: Default::default(),
+            beat: Default::default(),
+            fill: Default::default(),
+            shift: Default::default(),
+            queued: Default::default(),
+            q0_data: Default::default(),
+            q0_keep: Default::default(),
+            q0_last: Default::default(),
+            q0_user: Default::default(),
+            q1_data: Default::default(),
+            q1_keep: Default::default(),
+            q1_last: Default::default(),
+            q1_user: Default::default(),
+            emit: Default::default(),
+            byte: Default::default(),
+            push: Default::default(),
+            push_data: Default::default(),
+            push_keep: Default::default(),
+            push_last: Default::default(),
+            push_user: Default::default(),
+            pop: Default::default(),
+            overrun: Default::default(),
+        }
+    }
+}
+
+impl Logic for EthMacRx {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, rxd, dv, er, state, crc, count, bad, delay, held, beat, fill, shift, queued, q0_data,
+            q0_keep, q0_last, q0_user, q1_data, q1_keep, q1_last, q1_user
+        );
+        self.rxd.d.next = self.gmii_rxd.val();
+        self.dv.d.next = self.gmii_rx_dv.val();
+        self.er.d.next = self.gmii_rx_er.val();
+        self.crc_step.crc_in.next = self.crc.q.val();
+        self.crc_step.data.next = self.rxd.q.val();
+
+        self.pop.next = (self.queued.q.val() != 0) & self.m_tready.val();
+        self.push.next = false;
+        self.push_data.next = self.beat.q.val();
+        self.push_keep.next = self.fill.q.val();
+        self.push_last.next = false;
+        self.push_user.next = false;
+        self.overrun.next = (self.queued.q.val() == 2) & !self.pop.val();
+        self.emit.next = false;
+        self.byte.next = self.delay.q.val().get_bits::<8>(0);
+
+        match self.state.q.val() {
+            RxState::Idle => {
+                if self.dv.q.val() {
+                    if self.rxd.q.val() == 0x55 {
+                        self.state.d.next = RxState::Preamble;
+                    } else {
+                        self.state.d.next = RxState::Drop;
+                    }
+                }
+            }
+            RxState::Preamble => {
+                if !self.dv.q.val() {
+                    self.state.d.next = RxState::Idle;
+                } else if self.rxd.q.val() == 0xD5 {
+                    self.state.d.next = RxState::Data;
+                    self.crc.d.next = self.crc_init.val();
+                    self.count.d.next = 0.into();
+                    self.bad.d.next = false;
+                    self.held.d.next = 0.into();
+                    self.fill.d.next = 0.into();
+                    self.shift.d.next = 0.into();
+                    self.beat.d.next = 0.into();
+                } else if self.rxd.q.val() != 0x55 {
+                    self.state.d.next = RxState::Drop;
+                }
+            }
+            RxState::Data => {
+                if self.dv.q.val() {
+                    self.crc.d.next = self.crc_step.crc_out.val();
+                    if !self.count.q.val().get_bit(6) {
+                        self.count.d.next = self.count.q.val() + 1;
+                    }
+                    if self.er.q.val() {
+                        self.bad.d.next = true;
+                    }
+                    self.delay.d.next =
+                        (self.delay.q.val() >> 8) | (bit_cast::<32, 8>(self.rxd.q.val()) << 24);
+                    if self.held.q.val() == 4 {
+                        self.emit.next = true;
+                    } else {
+                        self.held.d.next = self.held.q.val() + 1;
+                    }
+                } else {
+                    // End of frame: the beat being assembled is the last.
+                    self.state.d.next = RxState::Idle;
+                    if self.fill.q.val().get_bit(0) {
+                        self.push.next = true;
+                        self.push_last.next = true;
+                        self.push_user.next = self.bad.q.val()
+                            | self.overrun.val()
+                            | (self.crc.q.val() != self.residue.val())
+                            | !self.count.q.val().get_bit(6);
+                    }
+                }
+            }
+            RxState::Drop => {
+                if !self.dv.q.val() {
+                    self.state.d.next = RxState::Idle;
+                }
+            }
+        }
+
+        // A frame byte (past the FCS delay) joins the beat; a full beat
+        // leaves first, as not last (a later byte proves it is not).
+        if self.emit.val() {
+            if self.fill.q.val().get_bit(7) {
+                self.push.next = true;
+                if self.overrun.val() {
+                    self.bad.d.next = true;
+                }
+                self.beat.d.next = bit_cast::<64, 8>(self.byte.val());
+                self.fill.d.next = 1.into();
+                self.shift.d.next = 8.into();
+            } else {
+                self.beat.d.next =
+                    self.beat.q.val() | (bit_cast::<64, 8>(self.byte.val()) << self.shift.q.val());
+                self.fill.d.next = (self.fill.q.val() << 1) | 1;
+                self.shift.d.next = self.shift.q.val() + 8;
+            }
+        }
+
+        // Output queue (two entries, like a skid buffer): a full beat and
+        // the frame's last beat can be pushed on consecutive cycles (the
+        // frame's end shows one cycle after its last byte left the delay).
+        if self.push.val() {
+            if (self.queued.q.val() == 0) | ((self.queued.q.val() == 1) & self.pop.val()) {
+                self.q0_data.d.next = self.push_data.val();
+                self.q0_keep.d.next = self.push_keep.val();
+                self.q0_last.d.next = self.push_last.val();
+                self.q0_user.d.next = self.push_user.val();
+            } else {
+                self.q1_data.d.next = self.push_data.val();
+                self.q1_keep.d.next = self.push_keep.val();
+                self.q1_last.d.next = self.push_last.val();
+                self.q1_user.d.next = self.push_user.val();
+            }
+        }
+        if self.pop.val() & (self.queued.q.val() == 2) {
+            self.q0_data.d.next = self.q1_data.q.val();
+            self.q0_keep.d.next = self.q1_keep.q.val();
+            self.q0_last.d.next = self.q1_last.q.val();
+            self.q0_user.d.next = self.q1_user.q.val();
+        }
+        if self.push.val() & !self.pop.val() & (self.queued.q.val() != 2) {
+            self.queued.d.next = self.queued.q.val() + 1;
+        }
+        if !self.push.val() & self.pop.val() {
+            self.queued.d.next = self.queued.q.val() - 1;
+        }
+        self.m_tdata.next = self.q0_data.q.val();
+        self.m_tkeep.next = self.q0_keep.q.val();
+        self.m_tvalid.next = self.queued.q.val() != 0;
+        self.m_tlast.next = self.q0_last.q.val();
+        self.m_tuser.next = self.q0_user.q.val();
+    }
+}
