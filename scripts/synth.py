@@ -208,7 +208,7 @@ def main():
     synth_cmd = {
         "ecp5": f"synth_ecp5 -top synth_wrapper -json {json_file}",
         "ice40": f"synth_ice40 -top synth_wrapper -json {json_file}",
-        "xilinx": "synth_xilinx -top synth_wrapper -family xc7",
+        "xilinx": "synth_xilinx -flatten -top synth_wrapper -family xc7",
     }[family]
     stat_file = out / f"{name}.stat.txt"
     script = (
