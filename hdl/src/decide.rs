@@ -22,7 +22,7 @@
 //! 1      EthParse A               | window → 32 big-endian granules (see eth_parse)
 //! 2      EthParse B, IpParse A    |
 //! 3..5   IpParse B..D             |
-//! 6..9   IcmpError                | beside it: outer port bounds (6), outer decision (7)
+//! 6..9   IcmpError                | beside it: outer port bounds (6..7), outer decision (8)
 //! 10     select inner or outer header, build the L3 key
 //! 11..12 PortCompare
 //! 13     verdict, group, key registered out
@@ -47,15 +47,15 @@ const T_IP: usize = ETH_TAGS_LATENCY + IP_PARSE_LATENCY;
 const T_ICMP: usize = T_IP + ICMP_ERROR_LATENCY;
 /// EthParse's verdict waits for IpParse's results.
 const ETH_WAIT: usize = T_IP - T_ETH;
-/// IpParse's results wait for IcmpError's: two stages compute the outer
+/// IpParse's results wait for IcmpError's: three stages compute the outer
 /// decision on the way, the rest only carry.
 const IP_WAIT: usize = T_ICMP - T_IP;
-const OUTER_WAIT: usize = IP_WAIT - 2;
+const OUTER_WAIT: usize = IP_WAIT - 3;
 /// The select stage's results wait for PortCompare's.
 const SELECT_WAIT: usize = 1 + PORT_COMPARE_LATENCY;
 // #[hdl_gen] needs literal indices for the last stage of each delay line.
 const _: () = assert!(
-    ETH_WAIT == 3 && IP_WAIT == 4 && OUTER_WAIT == 2 && SELECT_WAIT == 3 && DECIDE_LATENCY == 13
+    ETH_WAIT == 3 && IP_WAIT == 4 && OUTER_WAIT == 1 && SELECT_WAIT == 3 && DECIDE_LATENCY == 13
 );
 
 #[derive(LogicBlock)]
@@ -87,18 +87,25 @@ pub struct Decide {
     ip_src_d: [DFF<Bits<128>>; IP_WAIT],
     ip_dst_d: [DFF<Bits<128>>; IP_WAIT],
     // The outer decision, beside IcmpError.
-    l4_end: Signal<Local, Bits<17>>,
     o1_eth_ok: DFF<Bit>,
     o1_eth_verdict: DFF<Bits<3>>,
     o1_ip_ok: DFF<Bit>,
     o1_ip_verdict: DFF<Bits<3>>,
     o1_ports: DFF<Bit>,
-    o1_ports_malformed: DFF<Bit>,
-    o1_ports_control: DFF<Bit>,
-    o2_early: DFF<Bit>,
-    o2_done: DFF<Bit>,
-    o2_verdict: DFF<Bits<3>>,
-    o2_l4: DFF<Bit>,
+    o1_l4_end: DFF<Bits<17>>,
+    o1_len: DFF<Bits<17>>,
+    o1_end: DFF<Bits<17>>,
+    o2_eth_ok: DFF<Bit>,
+    o2_eth_verdict: DFF<Bits<3>>,
+    o2_ip_ok: DFF<Bit>,
+    o2_ip_verdict: DFF<Bits<3>>,
+    o2_ports: DFF<Bit>,
+    o2_ports_malformed: DFF<Bit>,
+    o2_ports_control: DFF<Bit>,
+    o3_early: DFF<Bit>,
+    o3_done: DFF<Bit>,
+    o3_verdict: DFF<Bits<3>>,
+    o3_l4: DFF<Bit>,
     early_d: [DFF<Bit>; OUTER_WAIT],
     done_o: [DFF<Bit>; OUTER_WAIT],
     verdict_o: [DFF<Bits<3>>; OUTER_WAIT],
@@ -157,18 +164,25 @@ impl Default for Decide {
             ip_proto_d: Default::default(),
             ip_src_d: Default::default(),
             ip_dst_d: Default::default(),
-            l4_end: Default::default(),
             o1_eth_ok: Default::default(),
             o1_eth_verdict: Default::default(),
             o1_ip_ok: Default::default(),
             o1_ip_verdict: Default::default(),
             o1_ports: Default::default(),
-            o1_ports_malformed: Default::default(),
-            o1_ports_control: Default::default(),
-            o2_early: Default::default(),
-            o2_done: Default::default(),
-            o2_verdict: Default::default(),
-            o2_l4: Default::default(),
+            o1_l4_end: Default::default(),
+            o1_len: Default::default(),
+            o1_end: Default::default(),
+            o2_eth_ok: Default::default(),
+            o2_eth_verdict: Default::default(),
+            o2_ip_ok: Default::default(),
+            o2_ip_verdict: Default::default(),
+            o2_ports: Default::default(),
+            o2_ports_malformed: Default::default(),
+            o2_ports_control: Default::default(),
+            o3_early: Default::default(),
+            o3_done: Default::default(),
+            o3_verdict: Default::default(),
+            o3_l4: Default::default(),
             early_d: Default::default(),
             done_o: Default::default(),
             verdict_o: Default::default(),
@@ -202,8 +216,9 @@ impl Logic for Decide {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, len, o1_eth_ok, o1_eth_verdict, o1_ip_ok, o1_ip_verdict, o1_ports, o1_ports_malformed,
-            o1_ports_control, o2_early, o2_done, o2_verdict, o2_l4, pc_src, pc_dst, pc_ports, out_verdict,
+            self, clock, len, o1_eth_ok, o1_eth_verdict, o1_ip_ok, o1_ip_verdict, o1_ports, o1_l4_end, o1_len,
+            o1_end, o2_eth_ok, o2_eth_verdict, o2_ip_ok, o2_ip_verdict, o2_ports, o2_ports_malformed,
+            o2_ports_control, o3_early, o3_done, o3_verdict, o3_l4, pc_src, pc_dst, pc_ports, out_verdict,
             out_inner, out_group, out_key
         );
         clock!(self, clock, eth, ip, icmp, pc);
@@ -280,46 +295,53 @@ impl Logic for Decide {
             self.ip_src_d[i].d.next = self.ip_src_d[i - 1].q.val();
             self.ip_dst_d[i].d.next = self.ip_dst_d[i - 1].q.val();
         }
-        // Beside it, cycle 6: the outer ports' bounds (SPEC step 7) ...
-        self.l4_end.next = bit_cast::<17, 8>(self.ip.l4.val()) + 4;
+        // Beside it, cycles 6..7: the outer ports' bounds (SPEC step 7) ...
         self.o1_eth_ok.d.next = self.eth_ok_d[2].q.val();
         self.o1_eth_verdict.d.next = self.eth_verdict_d[2].q.val();
         self.o1_ip_ok.d.next = self.ip.ok.val();
         self.o1_ip_verdict.d.next = self.ip.verdict.val();
         self.o1_ports.d.next =
             (self.ip.proto.val() == 6) || (self.ip.proto.val() == 17) || (self.ip.proto.val() == 132);
-        self.o1_ports_malformed.d.next = (bit_cast::<17, 16>(self.ip.frame_len_out.val()) < self.l4_end.val())
-            || (self.ip.packet_end.val() < self.l4_end.val());
-        self.o1_ports_control.d.next = self.l4_end.val() > 128;
-        // ... cycle 7: the decision if the frame is not an ICMP error with a
+        self.o1_l4_end.d.next = bit_cast::<17, 8>(self.ip.l4.val()) + 4;
+        self.o1_len.d.next = bit_cast::<17, 16>(self.ip.frame_len_out.val());
+        self.o1_end.d.next = self.ip.packet_end.val();
+        self.o2_eth_ok.d.next = self.o1_eth_ok.q.val();
+        self.o2_eth_verdict.d.next = self.o1_eth_verdict.q.val();
+        self.o2_ip_ok.d.next = self.o1_ip_ok.q.val();
+        self.o2_ip_verdict.d.next = self.o1_ip_verdict.q.val();
+        self.o2_ports.d.next = self.o1_ports.q.val();
+        self.o2_ports_malformed.d.next =
+            (self.o1_len.q.val() < self.o1_l4_end.q.val()) || (self.o1_end.q.val() < self.o1_l4_end.q.val());
+        self.o2_ports_control.d.next = self.o1_l4_end.q.val() > 128;
+        // ... cycle 8: the decision if the frame is not an ICMP error with a
         // usable inner header ...
-        self.o2_early.d.next = !self.o1_eth_ok.q.val() || !self.o1_ip_ok.q.val();
-        self.o2_done.d.next = true;
-        self.o2_l4.d.next = false;
-        if !self.o1_eth_ok.q.val() {
-            self.o2_verdict.d.next = self.o1_eth_verdict.q.val();
-        } else if !self.o1_ip_ok.q.val() {
-            self.o2_verdict.d.next = self.o1_ip_verdict.q.val();
-        } else if self.o1_ports.q.val() && self.o1_ports_malformed.q.val() {
-            self.o2_verdict.d.next = self.code_malformed.val();
-        } else if self.o1_ports.q.val() && self.o1_ports_control.q.val() {
-            self.o2_verdict.d.next = self.code_control.val();
+        self.o3_early.d.next = !self.o2_eth_ok.q.val() || !self.o2_ip_ok.q.val();
+        self.o3_done.d.next = true;
+        self.o3_l4.d.next = false;
+        if !self.o2_eth_ok.q.val() {
+            self.o3_verdict.d.next = self.o2_eth_verdict.q.val();
+        } else if !self.o2_ip_ok.q.val() {
+            self.o3_verdict.d.next = self.o2_ip_verdict.q.val();
+        } else if self.o2_ports.q.val() && self.o2_ports_malformed.q.val() {
+            self.o3_verdict.d.next = self.code_malformed.val();
+        } else if self.o2_ports.q.val() && self.o2_ports_control.q.val() {
+            self.o3_verdict.d.next = self.code_control.val();
         } else {
-            self.o2_verdict.d.next = self.code_l3.val();
-            self.o2_done.d.next = false;
-            self.o2_l4.d.next = self.o1_ports.q.val();
+            self.o3_verdict.d.next = self.code_l3.val();
+            self.o3_done.d.next = false;
+            self.o3_l4.d.next = self.o2_ports.q.val();
         }
-        // ... cycles 8..9: waiting for IcmpError.
+        // ... cycle 9: waiting for IcmpError.
         for i in 0..OUTER_WAIT {
             self.early_d[i].clock.next = self.clock.val();
             self.done_o[i].clock.next = self.clock.val();
             self.verdict_o[i].clock.next = self.clock.val();
             self.l4_o[i].clock.next = self.clock.val();
         }
-        self.early_d[0].d.next = self.o2_early.q.val();
-        self.done_o[0].d.next = self.o2_done.q.val();
-        self.verdict_o[0].d.next = self.o2_verdict.q.val();
-        self.l4_o[0].d.next = self.o2_l4.q.val();
+        self.early_d[0].d.next = self.o3_early.q.val();
+        self.done_o[0].d.next = self.o3_done.q.val();
+        self.verdict_o[0].d.next = self.o3_verdict.q.val();
+        self.l4_o[0].d.next = self.o3_l4.q.val();
         for i in 1..OUTER_WAIT {
             self.early_d[i].d.next = self.early_d[i - 1].q.val();
             self.done_o[i].d.next = self.done_o[i - 1].q.val();
@@ -329,7 +351,7 @@ impl Logic for Decide {
 
         // Cycle 10: an ICMP error's inner header, when usable, decides (SPEC
         // step 6) — unless the outer headers already failed.
-        self.use_inner.next = !self.early_d[1].q.val() && self.icmp.inner.val();
+        self.use_inner.next = !self.early_d[0].q.val() && self.icmp.inner.val();
         for i in 0..SELECT_WAIT {
             self.done_d[i].clock.next = self.clock.val();
             self.verdict_d[i].clock.next = self.clock.val();
@@ -337,7 +359,7 @@ impl Logic for Decide {
             self.inner_d[i].clock.next = self.clock.val();
             self.l3_key_d[i].clock.next = self.clock.val();
         }
-        self.verdict_d[0].d.next = self.verdict_o[1].q.val();
+        self.verdict_d[0].d.next = self.verdict_o[0].q.val();
         self.inner_d[0].d.next = self.use_inner.val();
         if self.use_inner.val() {
             self.done_d[0].d.next = false;
@@ -347,8 +369,8 @@ impl Logic for Decide {
             self.sel_proto.next = self.icmp.inner_proto.val();
             self.pc_ports.d.next = self.icmp.ports.val();
         } else {
-            self.done_d[0].d.next = self.done_o[1].q.val();
-            self.l4_d[0].d.next = self.l4_o[1].q.val();
+            self.done_d[0].d.next = self.done_o[0].q.val();
+            self.l4_d[0].d.next = self.l4_o[0].q.val();
             self.sel_src.next = self.ip_src_d[3].q.val();
             self.sel_dst.next = self.ip_dst_d[3].q.val();
             self.sel_proto.next = self.ip_proto_d[3].q.val();

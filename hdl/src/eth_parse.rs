@@ -72,13 +72,13 @@ pub struct EthParse {
     pub verdict: Signal<Out, Bits<3>>,
     pub v6: Signal<Out, Bit>,
     pub tags: Signal<Out, Bits<2>>,
-    mac_differs: Signal<Local, Bit>,
     type12: Signal<Local, Bits<16>>,
     type16: Signal<Local, Bits<16>>,
     type20: Signal<Local, Bits<16>>,
     // Stage A: every comparison, for each place the EtherType may be.
     a_runt: DFF<Bit>,
-    a_bridge: DFF<Bit>,
+    a_mac_byte: [DFF<Bit>; 6],
+    a_mac_enable: DFF<Bit>,
     a_tag1: DFF<Bit>,
     a_tag2: DFF<Bit>,
     a_short18: DFF<Bit>,
@@ -109,12 +109,12 @@ impl Default for EthParse {
             verdict: Default::default(),
             v6: Default::default(),
             tags: Default::default(),
-            mac_differs: Default::default(),
             type12: Default::default(),
             type16: Default::default(),
             type20: Default::default(),
             a_runt: Default::default(),
-            a_bridge: Default::default(),
+            a_mac_byte: Default::default(),
+            a_mac_enable: Default::default(),
             a_tag1: Default::default(),
             a_tag2: Default::default(),
             a_short18: Default::default(),
@@ -138,15 +138,14 @@ impl Logic for EthParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_runt, a_bridge, a_tag1, a_tag2, a_short18, a_short22, a_ip12, a_ip16, a_ip20, a_v6_12,
+            self, clock, a_runt, a_mac_enable, a_tag1, a_tag2, a_short18, a_short22, a_ip12, a_ip16, a_ip20, a_v6_12,
             a_v6_16, a_v6_20, b_ok, b_verdict
         );
         // Stage A.
-        self.mac_differs.next = false;
         for k in 0..6 {
-            if self.window.val().get_bits::<8>(8 * k) != self.group_mac.val().get_bits::<8>(40 - 8 * k) {
-                self.mac_differs.next = true;
-            }
+            self.a_mac_byte[k].clock.next = self.clock.val();
+            self.a_mac_byte[k].d.next =
+                self.window.val().get_bits::<8>(8 * k) == self.group_mac.val().get_bits::<8>(40 - 8 * k);
         }
         self.type12.next = (bit_cast::<16, 8>(self.window.val().get_bits::<8>(96)) << 8)
             | bit_cast::<16, 8>(self.window.val().get_bits::<8>(104));
@@ -155,7 +154,7 @@ impl Logic for EthParse {
         self.type20.next = (bit_cast::<16, 8>(self.window.val().get_bits::<8>(160)) << 8)
             | bit_cast::<16, 8>(self.window.val().get_bits::<8>(168));
         self.a_runt.d.next = self.frame_len.val() < 14;
-        self.a_bridge.d.next = self.group_mac_enable.val() && self.mac_differs.val();
+        self.a_mac_enable.d.next = self.group_mac_enable.val();
         // A tag is skipped only if its TPID is 0x8100 or 0x88A8; two at most.
         self.a_tag1.d.next = (self.type12.val() == 0x8100) || (self.type12.val() == 0x88a8);
         self.a_tag2.d.next = (self.type16.val() == 0x8100) || (self.type16.val() == 0x88a8);
@@ -186,7 +185,14 @@ impl Logic for EthParse {
         self.b_ok.d.next = false;
         if self.a_runt.q.val() {
             self.b_verdict.d.next = self.code_malformed.val();
-        } else if self.a_bridge.q.val() {
+        } else if self.a_mac_enable.q.val()
+            && !(self.a_mac_byte[0].q.val()
+                && self.a_mac_byte[1].q.val()
+                && self.a_mac_byte[2].q.val()
+                && self.a_mac_byte[3].q.val()
+                && self.a_mac_byte[4].q.val()
+                && self.a_mac_byte[5].q.val())
+        {
             self.b_verdict.d.next = self.code_bridge.val();
         } else if self.a_tag1.q.val() && self.a_short18.q.val() {
             self.b_verdict.d.next = self.code_malformed.val();

@@ -22,8 +22,8 @@
 //!   [31:16], destination in [15:0]) of the inner packet; and `outer_ports`:
 //!   the 4 bytes at `l4`, i.e. the outer ports, read by the same select.
 //!
-//! Stages: A decodes `l4` and measures the room left after the ICMP header
-//! in frame and window; B selects the granules; C turns them into flags
+//! Stages: A decodes `l4`; B selects the granules and measures the room
+//! left after the ICMP header in frame and window; C turns them into flags
 //! and decodes where the inner IPv4 ports are; D reads those and combines.
 
 use rust_hdl::prelude::*;
@@ -54,14 +54,12 @@ pub struct IcmpError {
     pub ports: Signal<Out, Bits<32>>,
     pub outer_ports: Signal<Out, Bits<32>>,
     // Stage A.
-    limit: Signal<Local, Bits<8>>,
-    at: Signal<Local, Bits<8>>,
     a_sel: [DFF<Bit>; GRANULES],
     a_win: [DFF<Bits<32>>; GRANULES],
     a_v6: DFF<Bit>,
     a_icmp: DFF<Bit>,
-    a_fits: DFF<Bit>,
-    a_room: DFF<Bits<8>>,
+    a_limit: DFF<Bits<8>>,
+    a_at: DFF<Bits<8>>,
     // Stage B.
     t: Signal<Local, Bits<32>>,
     acc: [Signal<Local, Bits<32>>; INNER],
@@ -72,20 +70,19 @@ pub struct IcmpError {
     b_v6: DFF<Bit>,
     b_icmp: DFF<Bit>,
     b_fits: DFF<Bit>,
-    b_room20: DFF<Bit>,
-    b_room40: DFF<Bit>,
-    b_room44: DFF<Bit>,
-    b_room4: DFF<Bits<8>>,
+    b_room: DFF<Bits<8>>,
     // Stage C.
     icmp_type: Signal<Local, Bits<8>>,
     ihl4: Signal<Local, Bits<8>>,
+    room4: Signal<Local, Bits<8>>,
     next6: Signal<Local, Bits<8>>,
     proto4: Signal<Local, Bits<8>>,
     c_selp: [DFF<Bit>; GRANULES],
     c_win: [DFF<Bits<32>>; GRANULES],
     c_v6: DFF<Bit>,
     c_icmp: DFF<Bit>,
-    c_error: DFF<Bit>,
+    c_error4: DFF<Bit>,
+    c_error6: DFF<Bit>,
     c_header4: DFF<Bit>,
     c_header6: DFF<Bit>,
     c_fit4: DFF<Bit>,
@@ -126,14 +123,12 @@ impl Default for IcmpError {
             has_ports: Default::default(),
             ports: Default::default(),
             outer_ports: Default::default(),
-            limit: Default::default(),
-            at: Default::default(),
             a_sel: Default::default(),
             a_win: Default::default(),
             a_v6: Default::default(),
             a_icmp: Default::default(),
-            a_fits: Default::default(),
-            a_room: Default::default(),
+            a_limit: Default::default(),
+            a_at: Default::default(),
             t: Default::default(),
             acc: Default::default(),
             b_t: Default::default(),
@@ -143,19 +138,18 @@ impl Default for IcmpError {
             b_v6: Default::default(),
             b_icmp: Default::default(),
             b_fits: Default::default(),
-            b_room20: Default::default(),
-            b_room40: Default::default(),
-            b_room44: Default::default(),
-            b_room4: Default::default(),
+            b_room: Default::default(),
             icmp_type: Default::default(),
             ihl4: Default::default(),
+            room4: Default::default(),
             next6: Default::default(),
             proto4: Default::default(),
             c_selp: Default::default(),
             c_win: Default::default(),
             c_v6: Default::default(),
             c_icmp: Default::default(),
-            c_error: Default::default(),
+            c_error4: Default::default(),
+            c_error6: Default::default(),
             c_header4: Default::default(),
             c_header6: Default::default(),
             c_fit4: Default::default(),
@@ -184,8 +178,8 @@ impl Logic for IcmpError {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_v6, a_icmp, a_fits, a_room, b_t, b_v6, b_icmp, b_fits, b_room20, b_room40, b_room44,
-            b_room4, c_v6, c_icmp, c_error, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
+            self, clock, a_v6, a_icmp, a_limit, a_at, b_t, b_v6, b_icmp, b_fits, b_room, c_v6, c_icmp, c_error4,
+            c_error6, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
             c_src, c_dst, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
             d_outer_ports
         );
@@ -209,17 +203,14 @@ impl Logic for IcmpError {
         for j in 0..GRANULES {
             self.a_sel[j].d.next = self.l4.val() == (4 * j + 2).to_bits();
         }
-        self.limit.next = 128.into();
+        self.a_limit.d.next = 128.into();
         if self.frame_len.val() < 128 {
-            self.limit.next = bit_cast::<8, 16>(self.frame_len.val());
+            self.a_limit.d.next = bit_cast::<8, 16>(self.frame_len.val());
         }
-        self.at.next = self.l4.val() + 8;
+        self.a_at.d.next = self.l4.val() + 8;
         self.a_v6.d.next = self.v6.val();
         self.a_icmp.d.next =
             self.ok.val() && ((self.v6.val() && (self.proto.val() == 58)) || (!self.v6.val() && (self.proto.val() == 1)));
-        // `at` <= 134 and `limit` <= 128: no wrap-around in 8 bits.
-        self.a_fits.d.next = self.at.val() <= self.limit.val();
-        self.a_room.d.next = self.limit.val() - self.at.val();
 
         // Stage B: the ICMP header granule and the inner granules after it.
         self.t.next = 0.into();
@@ -251,46 +242,45 @@ impl Logic for IcmpError {
         }
         self.b_v6.d.next = self.a_v6.q.val();
         self.b_icmp.d.next = self.a_icmp.q.val();
-        self.b_fits.d.next = self.a_fits.q.val();
-        // `room` = limit - (l4 + 8), read only when the ICMP header fits.
-        self.b_room20.d.next = self.a_room.q.val() >= 20;
-        self.b_room40.d.next = self.a_room.q.val() >= 40;
-        self.b_room44.d.next = self.a_room.q.val() >= 44;
-        self.b_room4.d.next = self.a_room.q.val() >> 2;
+        // `at` = l4 + 8 <= 134 and `limit` <= 128: no wrap-around in 8 bits;
+        // `room` is read only when the ICMP header fits.
+        self.b_fits.d.next = self.a_at.q.val() <= self.a_limit.q.val();
+        self.b_room.d.next = self.a_limit.q.val() - self.a_at.q.val();
 
         // Stage C: the checks of `model::icmp_error` as flags.
         self.icmp_type.next = self.b_t.q.val().get_bits::<8>(24);
         self.ihl4.next = bit_cast::<8, 4>(self.b_a[0].q.val().get_bits::<4>(24));
         self.next6.next = self.b_a[1].q.val().get_bits::<8>(8);
         self.proto4.next = self.b_a[2].q.val().get_bits::<8>(16);
+        self.c_error6.d.next = (self.icmp_type.val() >= 1) && (self.icmp_type.val() <= 4);
+        self.c_error4.d.next = (self.icmp_type.val() == 3)
+            || (self.icmp_type.val() == 4)
+            || (self.icmp_type.val() == 5)
+            || (self.icmp_type.val() == 11)
+            || (self.icmp_type.val() == 12);
         if self.b_v6.q.val() {
-            self.c_error.d.next = (self.icmp_type.val() >= 1) && (self.icmp_type.val() <= 4);
             self.c_proto.d.next = self.next6.val();
         } else {
-            self.c_error.d.next = (self.icmp_type.val() == 3)
-                || (self.icmp_type.val() == 4)
-                || (self.icmp_type.val() == 5)
-                || (self.icmp_type.val() == 11)
-                || (self.icmp_type.val() == 12);
             self.c_proto.d.next = self.proto4.val();
         }
+        self.room4.next = self.b_room.q.val() >> 2;
         // Inner IPv4: 4·IHL >= 20 header bytes inside, fragment offset 0;
         // its ports need room >= 4·IHL + 4, i.e. room/4 > IHL.
-        self.c_header4.d.next = self.b_room20.q.val()
+        self.c_header4.d.next = (self.b_room.q.val() >= 20)
             && (self.b_a[0].q.val().get_bits::<4>(28) == 4)
             && (self.ihl4.val() >= 5)
-            && (self.b_room4.q.val() >= self.ihl4.val())
+            && (self.room4.val() >= self.ihl4.val())
             && ((self.b_a[1].q.val().get_bits::<16>(0) & 0x1fff) == 0);
-        self.c_fit4.d.next = self.b_room4.q.val() > self.ihl4.val();
+        self.c_fit4.d.next = self.room4.val() > self.ihl4.val();
         self.c_ports4.d.next = (self.proto4.val() == 6) || (self.proto4.val() == 17) || (self.proto4.val() == 132);
         // Inner IPv6: 40 bytes inside, no extension or fragment header next.
-        self.c_header6.d.next = self.b_room40.q.val()
+        self.c_header6.d.next = (self.b_room.q.val() >= 40)
             && (self.b_a[0].q.val().get_bits::<4>(28) == 6)
             && (self.next6.val() != 0)
             && (self.next6.val() != 43)
             && (self.next6.val() != 44)
             && (self.next6.val() != 60);
-        self.c_fit6.d.next = self.b_room44.q.val();
+        self.c_fit6.d.next = self.b_room.q.val() >= 44;
         self.c_ports6.d.next = (self.next6.val() == 6) || (self.next6.val() == 17) || (self.next6.val() == 132);
         // Inner IPv4 ports on granule j4 + 2 + IHL.
         for j in 0..GRANULES {
@@ -380,14 +370,14 @@ impl Logic for IcmpError {
         }
         if self.c_v6.q.val() {
             self.d_inner.d.next = self.c_icmp.q.val()
-                && self.c_error.q.val()
+                && self.c_error6.q.val()
                 && self.c_header6.q.val()
                 && (!self.c_ports6.q.val() || self.c_fit6.q.val());
             self.d_has_ports.d.next = self.c_ports6.q.val();
             self.d_ports.d.next = self.c_port_granule6.q.val();
         } else {
             self.d_inner.d.next = self.c_icmp.q.val()
-                && self.c_error.q.val()
+                && self.c_error4.q.val()
                 && self.c_header4.q.val()
                 && (!self.c_ports4.q.val() || self.c_fit4.q.val());
             self.d_has_ports.d.next = self.c_ports4.q.val();

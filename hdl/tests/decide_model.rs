@@ -165,7 +165,8 @@ fn decide_crafted_frames_builtin_config() {
 
 #[test]
 fn decide_crafted_frames_group_mac_and_rules() {
-    let mut frames = crafted_frames();
+    // A third of the crafted frames (the builtin-config test runs them all).
+    let mut frames: Vec<(String, Vec<u8>)> = crafted_frames().into_iter().step_by(3).collect();
     // Bridged frames: another destination MAC (the crafted ones use SERVER_MAC = group MAC).
     let more: Vec<(String, Vec<u8>)> = frames
         .iter()
