@@ -22,3 +22,4 @@ pub mod flowdist_core;
 pub mod crc32;
 pub mod eth_mac_rx;
 pub mod eth_mac_tx;
+pub mod uart_bridge;
