@@ -24,8 +24,8 @@
 //! 3..5   IpParse B..D             |
 //! 6..9   IcmpError                | beside it: outer port bounds (6..7), outer decision (8)
 //! 10     select inner or outer header, build the L3 key
-//! 11..12 PortCompare
-//! 13     verdict, group, key registered out
+//! 11..13 PortCompare
+//! 14     verdict, group, key registered out
 //! ```
 //! Only the granules travel past cycle 1, and none past IcmpError; after
 //! that only addresses, ports and a few flags.
@@ -55,7 +55,7 @@ const OUTER_WAIT: usize = IP_WAIT - 3;
 const SELECT_WAIT: usize = 1 + PORT_COMPARE_LATENCY;
 // #[hdl_gen] needs literal indices for the last stage of each delay line.
 const _: () = assert!(
-    ETH_WAIT == 3 && IP_WAIT == 4 && OUTER_WAIT == 1 && SELECT_WAIT == 3 && DECIDE_LATENCY == 13
+    ETH_WAIT == 3 && IP_WAIT == 4 && OUTER_WAIT == 1 && SELECT_WAIT == 4 && DECIDE_LATENCY == 14
 );
 
 #[derive(LogicBlock)]
@@ -229,7 +229,7 @@ impl Logic for Decide {
         for i in 1..DECIDE_LATENCY {
             self.strobe_d[i].d.next = self.strobe_d[i - 1].q.val();
         }
-        self.strobe_out.next = self.strobe_d[12].q.val();
+        self.strobe_out.next = self.strobe_d[13].q.val();
 
         // Cycle 1: EthParse's compares, and the window cut into big-endian
         // granules (granule j = bytes 4j+2 .. 4j+5).
@@ -389,7 +389,7 @@ impl Logic for Decide {
         self.pc_src.d.next = self.sel_src.val();
         self.pc_dst.d.next = self.sel_dst.val();
 
-        // Cycles 11..12: PortCompare.
+        // Cycles 11..13: PortCompare.
         self.pc.src.next = self.pc_src.q.val();
         self.pc.dst.next = self.pc_dst.q.val();
         self.pc.sport.next = self.pc_ports.q.val().get_bits::<16>(16);
@@ -400,14 +400,14 @@ impl Logic for Decide {
             self.pc.rule_valid[i].next = self.rule_valid[i].val();
         }
 
-        // Cycle 13: the outputs.
-        self.out_verdict.d.next = self.verdict_d[2].q.val();
+        // Cycle 14: the outputs.
+        self.out_verdict.d.next = self.verdict_d[3].q.val();
         self.out_inner.d.next = false;
         self.out_group.d.next = 0.into();
         self.out_key.d.next = 0.into();
-        if !self.done_d[2].q.val() {
-            self.out_inner.d.next = self.inner_d[2].q.val();
-            if self.l4_d[2].q.val() {
+        if !self.done_d[3].q.val() {
+            self.out_inner.d.next = self.inner_d[3].q.val();
+            if self.l4_d[3].q.val() {
                 self.out_group.d.next = self.pc.group.val();
                 if self.pc.fixed.val() {
                     self.out_verdict.d.next = self.code_fixed.val();
@@ -417,7 +417,7 @@ impl Logic for Decide {
                 }
             } else {
                 self.out_verdict.d.next = self.code_l3.val();
-                self.out_key.d.next = self.l3_key_d[2].q.val();
+                self.out_key.d.next = self.l3_key_d[3].q.val();
             }
         }
         self.verdict.next = self.out_verdict.q.val();

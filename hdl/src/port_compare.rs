@@ -12,13 +12,13 @@
 //!   [143:136]; meaningless when `fixed`).
 //!
 //! Stages: A compares the ports with each other and with the rules; B
-//! picks the endpoint and resolves the rule priority.
+//! picks the endpoint and finds the first matching rule; C reads its group.
 
 use rust_hdl::prelude::*;
 
 /// Port rules the hardware holds (`[[rule]]` entries of the config).
 pub const RULES: usize = 8;
-pub const PORT_COMPARE_LATENCY: usize = 2;
+pub const PORT_COMPARE_LATENCY: usize = 3;
 
 #[derive(LogicBlock)]
 pub struct PortCompare {
@@ -33,17 +33,22 @@ pub struct PortCompare {
     pub group: Signal<Out, Bits<8>>,
     pub fixed: Signal<Out, Bit>,
     pub key: Signal<Out, Bits<144>>,
-    a_match: [DFF<Bit>; RULES],
+    a_source_eq: [DFF<Bit>; RULES],
+    a_dest_eq: [DFF<Bit>; RULES],
     a_fixed: DFF<Bit>,
     a_source: DFF<Bit>,
     a_src: DFF<Bits<128>>,
     a_dst: DFF<Bits<128>>,
     a_sport: DFF<Bits<16>>,
     a_dport: DFF<Bits<16>>,
-    found: Signal<Local, Bit>,
-    b_group: DFF<Bits<8>>,
+    matched: Signal<Local, Bit>,
+    group_acc: Signal<Local, Bits<8>>,
+    b_first: [DFF<Bit>; RULES],
     b_fixed: DFF<Bit>,
     b_key: DFF<Bits<144>>,
+    c_group: DFF<Bits<8>>,
+    c_fixed: DFF<Bit>,
+    c_key: DFF<Bits<144>>,
 }
 
 impl Default for PortCompare {
@@ -60,17 +65,22 @@ impl Default for PortCompare {
             group: Default::default(),
             fixed: Default::default(),
             key: Default::default(),
-            a_match: Default::default(),
+            a_source_eq: Default::default(),
+            a_dest_eq: Default::default(),
             a_fixed: Default::default(),
             a_source: Default::default(),
             a_src: Default::default(),
             a_dst: Default::default(),
             a_sport: Default::default(),
             a_dport: Default::default(),
-            found: Default::default(),
-            b_group: Default::default(),
+            matched: Default::default(),
+            group_acc: Default::default(),
+            b_first: Default::default(),
             b_fixed: Default::default(),
             b_key: Default::default(),
+            c_group: Default::default(),
+            c_fixed: Default::default(),
+            c_key: Default::default(),
         }
     }
 }
@@ -78,13 +88,21 @@ impl Default for PortCompare {
 impl Logic for PortCompare {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, b_group, b_fixed, b_key);
+        dff_setup!(
+            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, b_fixed, b_key, c_group, c_fixed, c_key
+        );
         for i in 0..RULES {
-            self.a_match[i].clock.next = self.clock.val();
-            self.a_match[i].d.next = self.rule_valid[i].val()
-                && ((self.rule_port[i].val() == self.sport.val()) || (self.rule_port[i].val() == self.dport.val()));
+            self.a_source_eq[i].clock.next = self.clock.val();
+            self.a_dest_eq[i].clock.next = self.clock.val();
+            self.b_first[i].clock.next = self.clock.val();
         }
-        // Stage A: the higher port's endpoint is hashed, so both directions agree.
+
+        // Stage A: every compare. The higher port's endpoint is hashed, so
+        // both directions of a connection agree.
+        for i in 0..RULES {
+            self.a_source_eq[i].d.next = self.rule_port[i].val() == self.sport.val();
+            self.a_dest_eq[i].d.next = self.rule_port[i].val() == self.dport.val();
+        }
         self.a_fixed.d.next = self.sport.val() == self.dport.val();
         self.a_source.d.next = self.sport.val() > self.dport.val();
         self.a_src.d.next = self.src.val();
@@ -92,13 +110,16 @@ impl Logic for PortCompare {
         self.a_sport.d.next = self.sport.val();
         self.a_dport.d.next = self.dport.val();
 
-        // Stage B: first matching rule, key = address . port.
-        self.found.next = false;
-        self.b_group.d.next = 0.into();
+        // Stage B: the first valid rule naming either port; key = address . port.
+        self.matched.next = false;
         for i in 0..RULES {
-            if !self.found.val() && self.a_match[i].q.val() {
-                self.found.next = true;
-                self.b_group.d.next = self.rule_group[i].val();
+            self.b_first[i].d.next = false;
+            if !self.matched.val()
+                && self.rule_valid[i].val()
+                && (self.a_source_eq[i].q.val() || self.a_dest_eq[i].q.val())
+            {
+                self.matched.next = true;
+                self.b_first[i].d.next = true;
             }
         }
         self.b_fixed.d.next = self.a_fixed.q.val();
@@ -108,8 +129,19 @@ impl Logic for PortCompare {
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_dst.q.val()) << 16) | bit_cast::<144, 16>(self.a_dport.q.val());
         }
 
-        self.group.next = self.b_group.q.val();
-        self.fixed.next = self.b_fixed.q.val();
-        self.key.next = self.b_key.q.val();
+        // Stage C: that rule's group (0 when none matched).
+        self.group_acc.next = 0.into();
+        for i in 0..RULES {
+            if self.b_first[i].q.val() {
+                self.group_acc.next = self.group_acc.val() | self.rule_group[i].val();
+            }
+        }
+        self.c_group.d.next = self.group_acc.val();
+        self.c_fixed.d.next = self.b_fixed.q.val();
+        self.c_key.d.next = self.b_key.q.val();
+
+        self.group.next = self.c_group.q.val();
+        self.fixed.next = self.c_fixed.q.val();
+        self.key.next = self.c_key.q.val();
     }
 }
