@@ -36,8 +36,8 @@
 //! and sent as `malformed` (packet_buffer.rs).
 //!
 //! Latency, first beat in to first beat out, output ready, core idle, frame
-//! of n beats at one beat per cycle: n + `DECISION_LATENCY` + 4 cycles
-//! (`CORE_LATENCY_FIXED` = `DECISION_LATENCY` + 4; measured by the tests).
+//! of n beats at one beat per cycle: n + `DECISION_LATENCY` + 3 cycles
+//! (`CORE_LATENCY_FIXED` = `DECISION_LATENCY` + 3; measured by the tests).
 //! The decision path after the last beat: window capture 1, `Decide`
 //! `DECIDE_LATENCY`, `Toeplitz` `TOEPLITZ_LATENCY`, `AllocTable`
 //! `ALLOC_TABLE_LATENCY`, `EgressSelect` 3. Under backpressure or when
@@ -69,7 +69,7 @@ const DECISION_ADDR_BITS: usize = 8;
 /// Cycles from a frame's last beat in to its decision entering the FIFO.
 pub const DECISION_LATENCY: usize = 1 + DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY + EGRESS_SELECT_LATENCY;
 /// First beat out = first beat in + frame beats + this, on an idle core.
-pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + 4;
+pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + 3;
 
 const INFO_DELAY: usize = DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY;
 const DECIDE_TO_TABLE_OUT: usize = TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY;
