@@ -19,7 +19,7 @@ pub const PORTS: usize = 8;
 pub const VERDICTS: usize = 8;
 /// Address of port p's counter: `PORT_BASE + p`.
 pub const PORT_BASE: usize = VERDICTS;
-const _: () = assert!(PORT_BASE == 8, "update() spells PORT_BASE as 8");
+const _: () = assert!(VERDICTS == 8 && PORTS == 8, "update() reads the 16 counters as 4 quads");
 /// Clocks from `read_addr` to `read_data`.
 pub const COUNTERS_READ_LATENCY: usize = 1;
 /// Clocks from `strobe` to a counter that a read addressed then returns.
@@ -38,6 +38,7 @@ pub struct Counters {
     port_reg: DFF<Bits<8>>,
     verdict_count: [DFF<Bits<32>>; VERDICTS],
     port_count: [DFF<Bits<32>>; PORTS],
+    quad: [Signal<Local, Bits<32>>; 4],
     read_reg: DFF<Bits<32>>,
 }
 
@@ -62,17 +63,23 @@ impl Logic for Counters {
                 self.port_count[p].d.next = self.port_count[p].q.val() + 1;
             }
         }
-        self.read_reg.d.next = 0.into();
-        for v in 0..VERDICTS {
-            if self.read_addr.val().index() == v {
-                self.read_reg.d.next = self.verdict_count[v].q.val();
+        // The read is a 16:1 mux in two balanced 4:1 levels (by address bits
+        // [1:0], then [3:2]): an if-chain over all 16 is four LUT levels.
+        for q in 0..4 {
+            self.quad[q].next = 0.into();
+        }
+        for i in 0..4 {
+            if self.read_addr.val().get_bits::<2>(0).index() == i {
+                self.quad[0].next = self.verdict_count[i].q.val();
+                self.quad[1].next = self.verdict_count[i + 4].q.val();
+                self.quad[2].next = self.port_count[i].q.val();
+                self.quad[3].next = self.port_count[i + 4].q.val();
             }
         }
-        // (8 is PORT_BASE: rust-hdl writes named constants into the Verilog
-        // as undeclared identifiers.)
-        for p in 0..PORTS {
-            if self.read_addr.val().index() == p + 8 {
-                self.read_reg.d.next = self.port_count[p].q.val();
+        self.read_reg.d.next = 0.into();
+        for q in 0..4 {
+            if self.read_addr.val().get_bits::<2>(2).index() == q {
+                self.read_reg.d.next = self.quad[q].val();
             }
         }
         self.read_data.next = self.read_reg.q.val();
