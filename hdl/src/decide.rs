@@ -23,8 +23,8 @@
 //! 2      EthParse B, IpParse A    |
 //! 3..5   IpParse B..D             |
 //! 6..9   IcmpError                | beside it: outer port bounds (6..7), outer decision (8)
-//! 10     select inner or outer header, build the L3 key
-//! 11..13 PortCompare
+//! 10     select inner or outer header
+//! 11..13 PortCompare (also builds the L3 key)
 //! 14     verdict, group, key registered out
 //! ```
 //! Only the granules travel past cycle 1, and none past IcmpError; after
@@ -112,6 +112,7 @@ pub struct Decide {
     l4_o: [DFF<Bit>; OUTER_WAIT],
     // Select stage.
     use_inner: Signal<Local, Bit>,
+    sel_l4: Signal<Local, Bit>,
     sel_src: Signal<Local, Bits<128>>,
     sel_dst: Signal<Local, Bits<128>>,
     sel_proto: Signal<Local, Bits<8>>,
@@ -119,10 +120,11 @@ pub struct Decide {
     verdict_d: [DFF<Bits<3>>; SELECT_WAIT],
     l4_d: [DFF<Bit>; SELECT_WAIT],
     inner_d: [DFF<Bit>; SELECT_WAIT],
-    l3_key_d: [DFF<Bits<144>>; SELECT_WAIT],
     pc_src: DFF<Bits<128>>,
     pc_dst: DFF<Bits<128>>,
     pc_ports: DFF<Bits<32>>,
+    pc_l3: DFF<Bit>,
+    pc_proto: DFF<Bits<8>>,
     // Output stage.
     out_verdict: DFF<Bits<3>>,
     out_inner: DFF<Bit>,
@@ -188,6 +190,7 @@ impl Default for Decide {
             verdict_o: Default::default(),
             l4_o: Default::default(),
             use_inner: Default::default(),
+            sel_l4: Default::default(),
             sel_src: Default::default(),
             sel_dst: Default::default(),
             sel_proto: Default::default(),
@@ -195,10 +198,11 @@ impl Default for Decide {
             verdict_d: Default::default(),
             l4_d: Default::default(),
             inner_d: Default::default(),
-            l3_key_d: Default::default(),
             pc_src: Default::default(),
             pc_dst: Default::default(),
             pc_ports: Default::default(),
+            pc_l3: Default::default(),
+            pc_proto: Default::default(),
             out_verdict: Default::default(),
             out_inner: Default::default(),
             out_group: Default::default(),
@@ -218,7 +222,7 @@ impl Logic for Decide {
         dff_setup!(
             self, clock, len, o1_eth_ok, o1_eth_verdict, o1_ip_ok, o1_ip_verdict, o1_ports, o1_l4_end, o1_len,
             o1_end, o2_eth_ok, o2_eth_verdict, o2_ip_ok, o2_ip_verdict, o2_ports, o2_ports_malformed,
-            o2_ports_control, o3_early, o3_done, o3_verdict, o3_l4, pc_src, pc_dst, pc_ports, out_verdict,
+            o2_ports_control, o3_early, o3_done, o3_verdict, o3_l4, pc_src, pc_dst, pc_ports, pc_l3, pc_proto, out_verdict,
             out_inner, out_group, out_key
         );
         clock!(self, clock, eth, ip, icmp, pc);
@@ -357,43 +361,43 @@ impl Logic for Decide {
             self.verdict_d[i].clock.next = self.clock.val();
             self.l4_d[i].clock.next = self.clock.val();
             self.inner_d[i].clock.next = self.clock.val();
-            self.l3_key_d[i].clock.next = self.clock.val();
         }
         self.verdict_d[0].d.next = self.verdict_o[0].q.val();
         self.inner_d[0].d.next = self.use_inner.val();
         if self.use_inner.val() {
             self.done_d[0].d.next = false;
-            self.l4_d[0].d.next = self.icmp.has_ports.val();
+            self.sel_l4.next = self.icmp.has_ports.val();
             self.sel_src.next = self.icmp.src.val();
             self.sel_dst.next = self.icmp.dst.val();
             self.sel_proto.next = self.icmp.inner_proto.val();
             self.pc_ports.d.next = self.icmp.ports.val();
         } else {
             self.done_d[0].d.next = self.done_o[0].q.val();
-            self.l4_d[0].d.next = self.l4_o[0].q.val();
+            self.sel_l4.next = self.l4_o[0].q.val();
             self.sel_src.next = self.ip_src_d[3].q.val();
             self.sel_dst.next = self.ip_dst_d[3].q.val();
             self.sel_proto.next = self.ip_proto_d[3].q.val();
             self.pc_ports.d.next = self.icmp.outer_ports.val();
         }
-        // The symmetric L3 key: (src XOR dst, 0, protocol).
-        self.l3_key_d[0].d.next = (bit_cast::<144, 128>(self.sel_src.val() ^ self.sel_dst.val()) << 16)
-            | bit_cast::<144, 8>(self.sel_proto.val());
         for i in 1..SELECT_WAIT {
             self.done_d[i].d.next = self.done_d[i - 1].q.val();
             self.verdict_d[i].d.next = self.verdict_d[i - 1].q.val();
             self.l4_d[i].d.next = self.l4_d[i - 1].q.val();
             self.inner_d[i].d.next = self.inner_d[i - 1].q.val();
-            self.l3_key_d[i].d.next = self.l3_key_d[i - 1].q.val();
         }
         self.pc_src.d.next = self.sel_src.val();
         self.pc_dst.d.next = self.sel_dst.val();
+        self.pc_proto.d.next = self.sel_proto.val();
+        self.l4_d[0].d.next = self.sel_l4.val();
+        self.pc_l3.d.next = !self.sel_l4.val();
 
         // Cycles 11..13: PortCompare.
         self.pc.src.next = self.pc_src.q.val();
         self.pc.dst.next = self.pc_dst.q.val();
         self.pc.sport.next = self.pc_ports.q.val().get_bits::<16>(16);
         self.pc.dport.next = self.pc_ports.q.val().get_bits::<16>(0);
+        self.pc.l3.next = self.pc_l3.q.val();
+        self.pc.proto.next = self.pc_proto.q.val();
         for i in 0..RULES {
             self.pc.rule_port[i].next = self.rule_port[i].val();
             self.pc.rule_group[i].next = self.rule_group[i].val();
@@ -417,7 +421,7 @@ impl Logic for Decide {
                 }
             } else {
                 self.out_verdict.d.next = self.code_l3.val();
-                self.out_key.d.next = self.l3_key_d[3].q.val();
+                self.out_key.d.next = self.pc.key.val();
             }
         }
         self.verdict.next = self.out_verdict.q.val();

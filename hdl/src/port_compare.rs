@@ -1,15 +1,17 @@
-//! `PortCompare`: SPEC step 7's comparator and key builder — the group of
-//! the first rule naming either port, equal ports (`fixed`), and the key of
-//! the endpoint with the higher port; the hardware twin of
-//! `model::port_compare::port_compare` (and `rule_group`).
+//! `PortCompare`: SPEC step 7's comparator and the key builder — the group
+//! of the first rule naming either port, equal ports (`fixed`), and the key
+//! of the endpoint with the higher port; the hardware twin of
+//! `model::port_compare::port_compare` (and `rule_group`). With `l3` set it
+//! builds step 8's key instead, `model::flow_key::FlowKey::l3`.
 //!
 //! Ports (pure pipeline, one compare per cycle, latency [`PORT_COMPARE_LATENCY`]):
 //! - in: `src`, `dst` (16-byte address forms, byte 0 in bits [127:120]),
-//!   `sport`, `dport`; static config `rule_port`, `rule_group`, `rule_valid`
+//!   `sport`, `dport`, `l3` (no ports: the L3 key of `proto`); static config `rule_port`, `rule_group`, `rule_valid`
 //!   ([`RULES`] rules in priority order, the first valid match wins).
-//! - out: `group` (0 when no rule matches), `fixed` (source port ==
-//!   destination port), `key` (address then port, key byte 0 in bits
-//!   [143:136]; meaningless when `fixed`).
+//! - out: `group` (0 when no rule matches, or for `l3`), `fixed` (source
+//!   port == destination port; 0 for `l3`), `key` (key byte 0 in bits
+//!   [143:136]: address then port, or src XOR dst then protocol for `l3`;
+//!   meaningless when `fixed`).
 //!
 //! Stages: A compares the ports with each other and with the rules; B
 //! picks the endpoint and finds the first matching rule; C reads its group.
@@ -27,6 +29,8 @@ pub struct PortCompare {
     pub dst: Signal<In, Bits<128>>,
     pub sport: Signal<In, Bits<16>>,
     pub dport: Signal<In, Bits<16>>,
+    pub l3: Signal<In, Bit>,
+    pub proto: Signal<In, Bits<8>>,
     pub rule_port: [Signal<In, Bits<16>>; RULES],
     pub rule_group: [Signal<In, Bits<8>>; RULES],
     pub rule_valid: [Signal<In, Bit>; RULES],
@@ -41,6 +45,8 @@ pub struct PortCompare {
     a_dst: DFF<Bits<128>>,
     a_sport: DFF<Bits<16>>,
     a_dport: DFF<Bits<16>>,
+    a_l3: DFF<Bit>,
+    a_proto: DFF<Bits<8>>,
     matched: Signal<Local, Bit>,
     group_acc: Signal<Local, Bits<8>>,
     b_first: [DFF<Bit>; RULES],
@@ -59,6 +65,8 @@ impl Default for PortCompare {
             dst: Default::default(),
             sport: Default::default(),
             dport: Default::default(),
+            l3: Default::default(),
+            proto: Default::default(),
             rule_port: Default::default(),
             rule_group: Default::default(),
             rule_valid: Default::default(),
@@ -73,6 +81,8 @@ impl Default for PortCompare {
             a_dst: Default::default(),
             a_sport: Default::default(),
             a_dport: Default::default(),
+            a_l3: Default::default(),
+            a_proto: Default::default(),
             matched: Default::default(),
             group_acc: Default::default(),
             b_first: Default::default(),
@@ -89,7 +99,7 @@ impl Logic for PortCompare {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, b_fixed, b_key, c_group, c_fixed, c_key
+            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_fixed, b_key, c_group, c_fixed, c_key
         );
         for i in 0..RULES {
             self.a_source_eq[i].clock.next = self.clock.val();
@@ -109,9 +119,12 @@ impl Logic for PortCompare {
         self.a_dst.d.next = self.dst.val();
         self.a_sport.d.next = self.sport.val();
         self.a_dport.d.next = self.dport.val();
+        self.a_l3.d.next = self.l3.val();
+        self.a_proto.d.next = self.proto.val();
 
-        // Stage B: the first valid rule naming either port; key = address . port.
-        self.matched.next = false;
+        // Stage B: the first valid rule naming either port (none for L3);
+        // key = address . port.
+        self.matched.next = self.a_l3.q.val();
         for i in 0..RULES {
             self.b_first[i].d.next = false;
             if !self.matched.val()
@@ -122,8 +135,12 @@ impl Logic for PortCompare {
                 self.b_first[i].d.next = true;
             }
         }
-        self.b_fixed.d.next = self.a_fixed.q.val();
-        if self.a_source.q.val() {
+        self.b_fixed.d.next = self.a_fixed.q.val() && !self.a_l3.q.val();
+        if self.a_l3.q.val() {
+            // Symmetric: (src XOR dst, 0, protocol).
+            self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val() ^ self.a_dst.q.val()) << 16)
+                | bit_cast::<144, 8>(self.a_proto.q.val());
+        } else if self.a_source.q.val() {
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val()) << 16) | bit_cast::<144, 16>(self.a_sport.q.val());
         } else {
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_dst.q.val()) << 16) | bit_cast::<144, 16>(self.a_dport.q.val());

@@ -8,7 +8,7 @@ use decide_support::run_pipeline;
 use hdl::port_compare::{PortCompare, PORT_COMPARE_LATENCY, RULES};
 use model::config::Rule;
 use model::port_compare::{port_compare, KeyChoice};
-use model::FlowKey;
+use model::flow_key::FlowKey;
 use proptest::prelude::*;
 use rust_hdl::prelude::*;
 
@@ -78,4 +78,39 @@ fn port_compare_first_rule_wins_and_equal_ports_are_fixed() {
     let a = [1u8; 16];
     let b = [2u8; 16];
     check(&rules, &[(a, b, 80, 443), (a, b, 443, 80), (a, b, 443, 443), (a, b, 7, 7), (a, b, 8, 7), (a, b, 7, 8), (a, b, 80, 9)]);
+}
+
+#[test]
+fn port_compare_l3_key_is_the_symmetric_xor() {
+    let mut uut = PortCompare::default();
+    uut.connect_all();
+    for i in 0..RULES {
+        uut.rule_valid[i].next = true;
+        uut.rule_port[i].next = 7u64.into();
+        uut.rule_group[i].next = 3u64.into();
+    }
+    let cases: Vec<([u8; 16], [u8; 16], u8)> =
+        vec![([1; 16], [2; 16], 47), ([0xff; 16], [0x0f; 16], 1), ([9; 16], [9; 16], 58), ([0; 16], [0xaa; 16], 0)];
+    let seen = run_pipeline(
+        &mut uut,
+        |u| &mut u.clock,
+        PORT_COMPARE_LATENCY,
+        &cases,
+        |u, (src, dst, proto)| {
+            u.src.next = addr_bits(src);
+            u.dst.next = addr_bits(dst);
+            // Ports that would match every rule and be equal: ignored for L3.
+            u.sport.next = 7u64.into();
+            u.dport.next = 7u64.into();
+            u.l3.next = true;
+            u.proto.next = (*proto as u64).into();
+        },
+        |u| {
+            let k = u.key.val();
+            (u.group.val().to_u64(), u.fixed.val(), FlowKey(std::array::from_fn(|i| k.get_bits::<8>(8 * (17 - i)).to_u64() as u8)))
+        },
+    );
+    for ((src, dst, proto), (group, fixed, key)) in cases.iter().zip(seen) {
+        assert_eq!((group, fixed, key), (0, false, FlowKey::l3(src, dst, *proto)));
+    }
 }
