@@ -1,0 +1,116 @@
+//! The core's generated Verilog (`flowdist_core_verilog`, what `flowdist
+//! verilog` writes): flat names, top `flowdist_core` with the documented
+//! ports, clean under `verilator --lint-only -Wno-WIDTH -Wno-SYMRSVDWORD` and
+//! `iverilog -g2005`; yosys synthesis for ECP5, iCE40 and Xilinx 7 (slow:
+//! `#[ignore]`, run by `cargo test -p flowdist-hdl --test
+//! flowdist_core_verilog -- --ignored`). A missing tool is a failure naming
+//! its Debian package.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use hdl::flowdist_core::{flowdist_core_verilog, DEFAULT_BUFFER_ADDR_BITS};
+use model::Config;
+
+const PORTS: [&str; 26] = [
+    "clock",
+    "s_axis_tdata",
+    "s_axis_tkeep",
+    "s_axis_tvalid",
+    "s_axis_tlast",
+    "s_axis_tuser",
+    "s_axis_ingress_port",
+    "s_axis_tready",
+    "m_axis_tdata",
+    "m_axis_tkeep",
+    "m_axis_tvalid",
+    "m_axis_tlast",
+    "m_axis_tready",
+    "m_axis_tdest",
+    "m_axis_verdict",
+    "m_axis_inner",
+    "m_axis_group",
+    "m_axis_index",
+    "m_axis_tmm",
+    "m_axis_hash",
+    "ctrl_addr",
+    "ctrl_wdata",
+    "ctrl_write",
+    "ctrl_read",
+    "ctrl_rdata",
+    "ctrl_rvalid",
+];
+
+/// The default core's Verilog in a fresh folder of its own.
+fn write_core(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flowdist_core_verilog_{name}_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = flowdist_core_verilog(&Config::builtin(), DEFAULT_BUFFER_ADDR_BITS).unwrap();
+    let path = dir.join("flowdist_core.v");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn tool(name: &str, package: &str, args: &[&str], dir: &std::path::Path) {
+    let out = Command::new(name)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed ({e}): apt-get install {package}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn flowdist_core_verilog_has_flat_names_and_the_documented_ports() {
+    let text = flowdist_core_verilog(&Config::builtin(), DEFAULT_BUFFER_ADDR_BITS).unwrap();
+    assert!(!text.contains('$'), "no $ anywhere in the generated names");
+    let header = text.lines().find(|l| l.starts_with("module flowdist_core(")).expect("top module flowdist_core");
+    let ports: Vec<&str> = header["module flowdist_core(".len()..].trim_end_matches(");").split(',').collect();
+    assert_eq!(ports, PORTS);
+    assert!(!text.contains("module top"), "no module keeps rust-hdl's name");
+    assert!(flowdist_core_verilog(&Config::builtin(), 3).is_err(), "unsupported buffer size is an error");
+}
+
+#[test]
+fn flowdist_core_verilog_passes_verilator_lint() {
+    let path = write_core("verilator");
+    let dir = path.parent().unwrap();
+    tool("verilator", "verilator", &["--lint-only", "-Wno-WIDTH", "-Wno-SYMRSVDWORD", "--top-module", "flowdist_core", "flowdist_core.v"], dir);
+}
+
+#[test]
+fn flowdist_core_verilog_passes_iverilog() {
+    let path = write_core("iverilog");
+    let dir = path.parent().unwrap();
+    tool("iverilog", "iverilog", &["-g2005", "-s", "flowdist_core", "-o", "flowdist_core.vvp", "flowdist_core.v"], dir);
+}
+
+fn synth(target: &str) {
+    let path = write_core(target);
+    let dir = path.parent().unwrap();
+    let script = format!("read_verilog flowdist_core.v; synth_{target} -top flowdist_core; stat");
+    tool("yosys", "yosys", &["-q", "-p", &script], dir);
+}
+
+#[test]
+#[ignore = "yosys synthesis of the whole core takes minutes"]
+fn flowdist_core_verilog_synthesises_for_ecp5() {
+    synth("ecp5");
+}
+
+#[test]
+#[ignore = "yosys synthesis of the whole core takes minutes"]
+fn flowdist_core_verilog_synthesises_for_ice40() {
+    synth("ice40");
+}
+
+#[test]
+#[ignore = "yosys synthesis of the whole core takes minutes"]
+fn flowdist_core_verilog_synthesises_for_xilinx() {
+    synth("xilinx");
+}
