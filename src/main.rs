@@ -28,6 +28,7 @@ enum Command {
     SnatTable(cmd::snat_table::Args),
     System(cmd::system::Args),
     Verilog(cmd::verilog::Args),
+    Load(cmd::load::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Some(Command::SnatTable(a)) => cmd::snat_table::run(&a),
         Some(Command::System(a)) => cmd::system::run(&a),
         Some(Command::Verilog(a)) => cmd::verilog::run(&a),
+        Some(Command::Load(a)) => cmd::load::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ use model::Config;
 pub mod classify;
 pub mod demo;
 pub mod hash;
+pub mod load;
 pub mod snat_port;
 pub mod snat_table;
 pub mod split;
