@@ -2,22 +2,20 @@
 //! server's replies back to a given TMM (the patent's FIGURE 9).
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use model::flow_key::addr16;
 use model::snat::{PortRange, SnatPorts};
 use model::Config;
 
-use super::{load_config, CliError, CliResult, Out};
+use super::{ConfigArg, CliError, CliResult, Out};
 
 /// Print the lowest source ports X on ADDR with X > PORT whose replies the
 /// distributor sends to TMM T (`port,group,index`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// The translated source address (IPv4 or IPv6).
     #[arg(long)]
     pub ip: String,
@@ -51,7 +49,7 @@ pub fn parse_range(s: &str) -> Result<PortRange, CliError> {
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.config.load()?;
     let addr = addr16(parse_ip(&a.ip)?);
     let tmm = parse_tmm(&a.tmm, &config)?;
     let above: u16 = a.above.trim().parse().map_err(|_| CliError::input(format!("--above {:?} is not a port 0-65535", a.above)))?;

@@ -1,7 +1,6 @@
 //! `flowdist snat-table`: how the source ports of one address divide
 //! among the TMMs, per group (the port table of the patent's FIGURE 9).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use model::flow_key::addr16;
@@ -9,7 +8,7 @@ use model::snat::{SnatPorts, PORTS};
 use model::TABLE_ENTRIES;
 
 use super::snat_port::{parse_ip, parse_range};
-use super::{load_config, CliResult, Format, Out};
+use super::{ConfigArg, CliResult, Format, Out};
 
 /// Print, for each group and TMM, its table entries and how many source
 /// ports on ADDR a reply to which reaches it (`group,tmm,entries,ports,in_range`).
@@ -17,9 +16,8 @@ use super::{load_config, CliResult, Format, Out};
 /// not applied.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// The translated source address (IPv4 or IPv6).
     #[arg(long)]
     pub ip: String,
@@ -31,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.config.load()?;
     let addr = addr16(parse_ip(&a.ip)?);
     let range = parse_range(&a.range)?;
     let snat = SnatPorts::new(&config);

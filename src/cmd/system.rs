@@ -18,16 +18,15 @@ use model::system_sim::{conversations_from_frames, conversations_random, PortPol
 use model::{Config, TABLE_ENTRIES};
 
 use super::snat_port::parse_range;
-use super::{load_config, CliError, CliResult, Out};
+use super::{ConfigArg, CliError, CliResult, Out};
 
 /// Simulate clients, distributor, NAT-ing TMMs and servers; report the
 /// share of answers that reach the TMM owning the connection (exit 1 if
 /// not all do), against a baseline of random NAT ports.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Config file (TOML); the built-in default when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// Take the conversations (TCP, UDP, SCTP) from this capture.
     #[arg(long)]
     pub pcap: Option<PathBuf>,
@@ -118,7 +117,7 @@ fn pct(part: u64, whole: u64) -> String {
 }
 
 pub fn run(a: &Args) -> CliResult {
-    let config = load_config(a.config.as_deref())?;
+    let config = a.config.load()?;
     let translation = parse_nat(&a.nat)?;
     let range = parse_range(&a.range)?;
     let open: usize = number(&a.open, "open")?;
