@@ -269,3 +269,20 @@ fn flowdist_core_control_reads_and_counters() {
     let o = sim.run(&[plain(arp)], &Traffic::BACK_TO_BACK, 10_000).unwrap();
     assert_eq!((o[0].verdict, o[0].port), (Verdict::Bridge, 6));
 }
+
+#[test]
+fn flowdist_core_back_to_back_runts_never_stall() {
+    // One-beat frames (1-8 bytes), one per cycle: the decision path takes a
+    // frame every cycle and the output sends one every cycle.
+    let config = Config::from_toml(CONFIG).unwrap();
+    let mut rng = Rng::new(31);
+    let frames: Vec<InFrame> = (0..150)
+        .map(|_| {
+            let len = 1 + rng.below(8) as usize;
+            InFrame { data: rng.bytes(len), ingress: [0, 3][rng.below(2) as usize], mac_error: rng.below(3) == 0 }
+        })
+        .collect();
+    let (out, stalls) = check(&config, &frames, &Traffic::BACK_TO_BACK);
+    assert_eq!(stalls, 0, "input stalled");
+    assert_eq!(out.last().unwrap().last_out - out[0].first_out + 1, 150, "one frame out per cycle");
+}
