@@ -216,6 +216,7 @@ fn flowdist_core_latency_of_an_idle_core() {
         data.resize(len, 0xEE);
         let out = check_against(&mut sim, &dist, &[plain(data)], &Traffic::BACK_TO_BACK);
         let beats = len.div_ceil(8) as u64;
+        eprintln!("{len} bytes: latency {} cycles", out[0].latency());
         assert_eq!(out[0].latency(), beats + CORE_LATENCY_FIXED as u64, "{len} bytes");
         for _ in 0..5 {
             sim.step(false, true);
