@@ -28,6 +28,7 @@ enum Command {
     SnatTable(cmd::snat_table::Args),
     System(cmd::system::Args),
     Verilog(cmd::verilog::Args),
+    Sim(cmd::sim::Args),
     Load(cmd::load::Args),
 }
 
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Some(Command::SnatTable(a)) => cmd::snat_table::run(&a),
         Some(Command::System(a)) => cmd::system::run(&a),
         Some(Command::Verilog(a)) => cmd::verilog::run(&a),
+        Some(Command::Sim(a)) => cmd::sim::run(&a),
         Some(Command::Load(a)) => cmd::load::run(&a),
     };
     match result {

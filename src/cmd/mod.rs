@@ -14,6 +14,7 @@ pub mod snat_port;
 pub mod snat_table;
 pub mod split;
 mod summary;
+pub mod sim;
 pub mod system;
 pub mod table;
 pub mod verilog;
