@@ -12,7 +12,8 @@
 //! hold an inner header inside the window are wired: IPv4 (k = 0..4) for
 //! l4 <= 82, IPv6 (k = 5..10) for 54 <= l4 <= 78; for the others the bound
 //! checks fail anyway. Inner IPv4 ports sit 4·IHL bytes in: a second
-//! one-hot select, decoded from the IHL, reads them a stage later.
+//! one-hot select, decoded beside the first from every candidate IHL
+//! nibble, reads them a stage later.
 //!
 //! Ports (pure pipeline, one frame per cycle, latency [`ICMP_ERROR_LATENCY`]):
 //! - in: `window` (32 granules), `frame_len`, and the outer header from
@@ -22,9 +23,10 @@
 //!   [31:16], destination in [15:0]) of the inner packet; and `outer_ports`:
 //!   the 4 bytes at `l4`, i.e. the outer ports, read by the same select.
 //!
-//! Stages: A decodes `l4`; B selects the granules and measures the room
-//! left after the ICMP header in frame and window; C turns them into flags
-//! and decodes where the inner IPv4 ports are; D reads those and combines.
+//! Stages: A decodes `l4`; B selects the granules, decodes where inner
+//! IPv4 ports would be and measures the room left after the ICMP header in
+//! frame and window; C turns them into flags and reads the IPv4 ports; D
+//! combines.
 
 use rust_hdl::prelude::*;
 
@@ -65,8 +67,8 @@ pub struct IcmpError {
     acc: [Signal<Local, Bits<32>>; INNER],
     b_t: DFF<Bits<32>>,
     b_a: [DFF<Bits<32>>; INNER],
-    b_sel: [DFF<Bit>; GRANULES],
     b_win: [DFF<Bits<32>>; GRANULES],
+    b_selp: [DFF<Bit>; GRANULES],
     b_v6: DFF<Bit>,
     b_icmp: DFF<Bit>,
     b_fits: DFF<Bit>,
@@ -77,8 +79,6 @@ pub struct IcmpError {
     room4: Signal<Local, Bits<8>>,
     next6: Signal<Local, Bits<8>>,
     proto4: Signal<Local, Bits<8>>,
-    c_selp: [DFF<Bit>; GRANULES],
-    c_win: [DFF<Bits<32>>; GRANULES],
     c_v6: DFF<Bit>,
     c_icmp: DFF<Bit>,
     c_error4: DFF<Bit>,
@@ -92,6 +92,7 @@ pub struct IcmpError {
     c_proto: DFF<Bits<8>>,
     c_src: DFF<Bits<128>>,
     c_dst: DFF<Bits<128>>,
+    c_port_granule4: DFF<Bits<32>>,
     c_port_granule6: DFF<Bits<32>>,
     c_outer_ports: DFF<Bits<32>>,
     // Stage D.
@@ -133,8 +134,8 @@ impl Default for IcmpError {
             acc: Default::default(),
             b_t: Default::default(),
             b_a: Default::default(),
-            b_sel: Default::default(),
             b_win: Default::default(),
+            b_selp: Default::default(),
             b_v6: Default::default(),
             b_icmp: Default::default(),
             b_fits: Default::default(),
@@ -144,8 +145,6 @@ impl Default for IcmpError {
             room4: Default::default(),
             next6: Default::default(),
             proto4: Default::default(),
-            c_selp: Default::default(),
-            c_win: Default::default(),
             c_v6: Default::default(),
             c_icmp: Default::default(),
             c_error4: Default::default(),
@@ -159,6 +158,7 @@ impl Default for IcmpError {
             c_proto: Default::default(),
             c_src: Default::default(),
             c_dst: Default::default(),
+            c_port_granule4: Default::default(),
             c_port_granule6: Default::default(),
             c_outer_ports: Default::default(),
             port_granule4: Default::default(),
@@ -180,20 +180,16 @@ impl Logic for IcmpError {
         dff_setup!(
             self, clock, a_v6, a_icmp, a_limit, a_at, b_t, b_v6, b_icmp, b_fits, b_room, c_v6, c_icmp, c_error4,
             c_error6, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
-            c_src, c_dst, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
+            c_src, c_dst, c_port_granule4, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
             d_outer_ports
         );
         for j in 0..GRANULES {
             self.a_sel[j].clock.next = self.clock.val();
-            self.b_sel[j].clock.next = self.clock.val();
-            self.c_selp[j].clock.next = self.clock.val();
+            self.b_selp[j].clock.next = self.clock.val();
             self.b_win[j].clock.next = self.clock.val();
-            self.c_win[j].clock.next = self.clock.val();
             self.a_win[j].clock.next = self.clock.val();
             self.a_win[j].d.next = self.window[j].val();
-            self.b_sel[j].d.next = self.a_sel[j].q.val();
             self.b_win[j].d.next = self.a_win[j].q.val();
-            self.c_win[j].d.next = self.b_win[j].q.val();
         }
         for k in 0..INNER {
             self.b_a[k].clock.next = self.clock.val();
@@ -233,6 +229,68 @@ impl Logic for IcmpError {
             for j in 13..20 {
                 if self.a_sel[j].q.val() {
                     self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
+                }
+            }
+        }
+        // Inner IPv4 ports on granule j4 + 2 + IHL, decoded straight from each
+        // candidate inner header's IHL nibble (not from the selected one).
+        for j in 0..GRANULES {
+            self.b_selp[j].d.next = false;
+        }
+        // (j + 2 + IHL <= 30: ports past granule 30 end past the window.)
+        for h in 5..9 {
+            for j in 8..21 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 9..10 {
+            for j in 8..20 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 10..11 {
+            for j in 8..19 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 11..12 {
+            for j in 8..18 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 12..13 {
+            for j in 8..17 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 13..14 {
+            for j in 8..16 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 14..15 {
+            for j in 8..15 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
+                }
+            }
+        }
+        for h in 15..16 {
+            for j in 8..14 {
+                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+                    self.b_selp[j + 2 + h].d.next = true;
                 }
             }
         }
@@ -282,67 +340,14 @@ impl Logic for IcmpError {
             && (self.next6.val() != 60);
         self.c_fit6.d.next = self.b_room.q.val() >= 44;
         self.c_ports6.d.next = (self.next6.val() == 6) || (self.next6.val() == 17) || (self.next6.val() == 132);
-        // Inner IPv4 ports on granule j4 + 2 + IHL.
-        for j in 0..GRANULES {
-            self.c_selp[j].d.next = false;
-        }
-        // (j + 2 + IHL <= 30: ports past granule 30 end past the window.)
-        for h in 5..9 {
-            for j in 8..21 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
+        // Inner IPv4 ports, selected by stage B's one-hot.
+        self.port_granule4.next = 0.into();
+        for j in PORTS_FIRST..PORTS_END {
+            if self.b_selp[j].q.val() {
+                self.port_granule4.next = self.port_granule4.val() | self.b_win[j].q.val();
             }
         }
-        for h in 9..10 {
-            for j in 8..20 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 10..11 {
-            for j in 8..19 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 11..12 {
-            for j in 8..18 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 12..13 {
-            for j in 8..17 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 13..14 {
-            for j in 8..16 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 14..15 {
-            for j in 8..15 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 15..16 {
-            for j in 8..14 {
-                if self.b_sel[j].q.val() && (self.ihl4.val().index() == h) {
-                    self.c_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
+        self.c_port_granule4.d.next = self.port_granule4.val();
         if self.b_v6.q.val() {
             self.c_src.d.next = (bit_cast::<128, 32>(self.b_a[2].q.val()) << 96)
                 | (bit_cast::<128, 32>(self.b_a[3].q.val()) << 64)
@@ -362,12 +367,6 @@ impl Logic for IcmpError {
         self.c_icmp.d.next = self.b_icmp.q.val() && self.b_fits.q.val();
 
         // Stage D: combine.
-        self.port_granule4.next = 0.into();
-        for j in PORTS_FIRST..PORTS_END {
-            if self.c_selp[j].q.val() {
-                self.port_granule4.next = self.port_granule4.val() | self.c_win[j].q.val();
-            }
-        }
         if self.c_v6.q.val() {
             self.d_inner.d.next = self.c_icmp.q.val()
                 && self.c_error6.q.val()
@@ -381,7 +380,7 @@ impl Logic for IcmpError {
                 && self.c_header4.q.val()
                 && (!self.c_ports4.q.val() || self.c_fit4.q.val());
             self.d_has_ports.d.next = self.c_ports4.q.val();
-            self.d_ports.d.next = self.port_granule4.val();
+            self.d_ports.d.next = self.c_port_granule4.q.val();
         }
         self.d_src.d.next = self.c_src.q.val();
         self.d_dst.d.next = self.c_dst.q.val();
