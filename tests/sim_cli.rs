@@ -82,7 +82,7 @@ fn sim_cli_mismatch_exits_1_with_both_decisions_and_a_vcd() {
         .unwrap();
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
-    assert!(out.contains("first mismatch: frame 2: wrong decision"), "{out}");
+    assert!(out.contains("first mismatch: frame 2: wrong decision: 16384 bytes left"), "{out}");
     assert!(out.contains("model:    verdict=l4"), "{out}");
     assert!(out.contains("hardware: verdict=malformed"), "{out}");
     let trace = std::fs::read_to_string(&vcd).expect("the VCD was written");

@@ -2,13 +2,17 @@
 //! simulation, Verilated Verilog) against the model, frame by frame, in the
 //! three traffic modes.
 //!
-//! Default run: the repo's generated captures and every Ethernet capture in
-//! ../shared/pcaps through Verilator (the small ones through rust-hdl too),
-//! `VERILATOR_FRAMES` seeded adversarial frames through Verilator and
-//! `RUST_HDL_FRAMES` through rust-hdl, a live table change, runt / MAC
-//! error / jumbo frames. The rust-hdl simulation runs a few thousand
-//! cycles per second on the full core: the long rust-hdl runs are
-//! `#[ignore]`d and run by `make cosim`.
+//! Default run: through Verilator, the repo's generated captures and every
+//! Ethernet capture in ../shared/pcaps in the three modes,
+//! `VERILATOR_FRAMES` seeded adversarial frames, a live table change, runt
+//! / MAC error / jumbo frames. Through rust-hdl, which simulates the full
+//! core at only hundreds of cycles per second on a busy 2-core machine
+//! (Toeplitz and Decide updates dominate), a reduced set: generated
+//! traffic, the small shared captures in one run, `RUST_HDL_FRAMES`
+//! adversarial frames, runt / MAC error / jumbo in one mode. The long
+//! rust-hdl runs (every capture in every mode, `RUST_HDL_FRAMES_LONG`
+//! adversarial frames, the live table change) are `#[ignore]`d and run by
+//! `make cosim`.
 //!
 //! The Verilator tests fail, naming the Debian package, when verilator is
 //! missing.
@@ -24,7 +28,7 @@ use sim::{EngineKind, Outcome};
 
 /// Seeded adversarial frames per default run.
 const VERILATOR_FRAMES: usize = 100_000;
-const RUST_HDL_FRAMES: usize = 300;
+const RUST_HDL_FRAMES: usize = 60;
 /// In `make cosim` (ignored tests).
 const RUST_HDL_FRAMES_LONG: usize = 10_000;
 /// Captures up to this many bytes also go through rust-hdl by default.
@@ -162,6 +166,7 @@ fn generated_capture(seed: u64, connections: usize) -> Stimulus {
     stim
 }
 
+/// Each capture in its own run, in every mode.
 fn all_captures(kind: EngineKind, max_bytes: u64, modes: &[Mode]) {
     let config = Config::builtin();
     let mut frames = 0;
@@ -178,10 +183,25 @@ fn all_captures(kind: EngineKind, max_bytes: u64, modes: &[Mode]) {
     eprintln!("{frames} capture frames through {} in each of {} modes", kind.name(), modes.len());
 }
 
+/// The small captures one after the other in a single run (the slow
+/// engine: one drain instead of one per capture).
+fn small_captures_in_one_run(kind: EngineKind, max_bytes: u64, mode: &Mode) {
+    let mut stim = Stimulus::default();
+    let mut names = Vec::new();
+    for (path, s, size) in ethernet_captures() {
+        if size <= max_bytes {
+            stim.frames.extend(s.frames);
+            names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    assert!(names.len() >= 30, "small captures: {names:?}");
+    run_clean(kind, &Config::builtin(), &stim, mode, &format!("{} small captures", names.len()));
+}
+
 #[test]
 fn sim_generated_captures_rust_hdl() {
-    let stim = generated_capture(1, 15);
-    for mode in &MODES {
+    let stim = generated_capture(1, 8);
+    for mode in &MODES[2..] {
         run_clean(EngineKind::RustHdl, &Config::builtin(), &stim, mode, "demo traffic");
     }
 }
@@ -201,7 +221,7 @@ fn sim_shared_captures_verilator() {
 
 #[test]
 fn sim_small_shared_captures_rust_hdl() {
-    all_captures(EngineKind::RustHdl, RUST_HDL_CAPTURE_BYTES, &MODES[..1]);
+    small_captures_in_one_run(EngineKind::RustHdl, RUST_HDL_CAPTURE_BYTES, &MODES[0]);
 }
 
 #[test]
@@ -210,6 +230,8 @@ fn sim_shared_captures_rust_hdl() {
     all_captures(EngineKind::RustHdl, u64::MAX, &MODES);
 }
 
+/// `n` adversarial frames split over the three modes, on the rich config.
+/// Every verdict must occur when `n` is large enough to ask for it.
 fn adversarial(kind: EngineKind, n: usize, seed: u64) {
     let config = rich_config();
     let stim = Stimulus::from_frames(stimulus::adversarial(seed, n, config.group_mac, &[3]));
@@ -218,7 +240,9 @@ fn adversarial(kind: EngineKind, n: usize, seed: u64) {
     for f in &stim.frames {
         verdicts.insert(dist.classify_rx(&f.data, f.ingress, f.mac_error).verdict);
     }
-    assert_eq!(verdicts.len(), Verdict::ALL.len(), "every verdict in the stimulus: {verdicts:?}");
+    if n >= 1000 {
+        assert_eq!(verdicts.len(), Verdict::ALL.len(), "every verdict in the stimulus: {verdicts:?}");
+    }
     // The frames split over the modes: each frame goes through once.
     let per_mode = stim.frames.len().div_ceil(MODES.len());
     for (k, mode) in MODES.iter().enumerate() {
@@ -274,6 +298,7 @@ fn live_table_change(kind: EngineKind, connections: usize, modes: &[Mode]) {
 }
 
 #[test]
+#[ignore = "slow (rust-hdl): make cosim"]
 fn sim_live_table_change_rust_hdl() {
     // 8193 control writes (two groups, the commit): traffic outlasts them.
     live_table_change(EngineKind::RustHdl, 130, &MODES[..1]);

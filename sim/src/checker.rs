@@ -180,6 +180,19 @@ pub fn expectations(stim: &Stimulus, before: &Distributor, after: Option<&Distri
         .collect()
 }
 
+/// Unmatched frames searched for a prefix match (a mismatch path only).
+const PREFIX_SEARCH: usize = 4096;
+
+/// The earliest unmatched expected frame that `data` begins or that begins
+/// `data` (at least an Ethernet header in common).
+fn prefix_match(expected: &[Expected], matched: &[bool], data: &[u8]) -> Option<usize> {
+    (0..expected.len()).filter(|&j| !matched[j]).take(PREFIX_SEARCH).find(|&j| {
+        let e = &expected[j].data;
+        let n = e.len().min(data.len());
+        n >= 14 && e[..n] == data[..n]
+    })
+}
+
 /// A frame's bytes after the destination MAC (all of a runt).
 fn tail(data: &[u8]) -> &[u8] {
     data.get(6..).unwrap_or(data)
@@ -256,6 +269,15 @@ pub fn check(stim: &Stimulus, expected: &[Expected], record: &Record, latency_bo
                 let j = expected.iter().position(|e| e.data == out.data).expect("the map holds only expected bytes");
                 report.add(frame_mismatch(Kind::Duplicate, j, out.offered, format!("sent again on port {port}"), &out.side));
                 None
+            }
+            (None, None) if prefix_match(expected, &matched, &out.data).is_some() => {
+                // Cut short or run long: the earliest unmatched frame that
+                // one of the two begins.
+                let j = prefix_match(expected, &matched, &out.data).expect("checked in the guard");
+                let kind = if model_sideband(&expected[j].decision) != out.side { Kind::Decision } else { Kind::Bytes };
+                let detail = format!("{} bytes left, {} expected", out.data.len(), expected[j].data.len());
+                report.add(frame_mismatch(kind, j, out.offered, detail, &out.side));
+                Some(j)
             }
             (None, None) => {
                 // Corrupted: the earliest frame still expected on this port.

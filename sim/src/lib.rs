@@ -19,6 +19,9 @@ pub mod rust_hdl_engine;
 pub mod stimulus;
 pub mod verilator;
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use model::{Config, Distributor};
 
 use checker::Report;
@@ -58,9 +61,23 @@ pub fn engine(kind: EngineKind, config: &Config, log: &mut dyn FnMut(&str)) -> R
         EngineKind::Verilator => {
             // Fail on a missing tool before the slow Verilog generation.
             verilator::verilator_version()?;
-            Box::new(verilator::VerilatorEngine::from_verilog(&core_verilog(config)?, log)?)
+            Box::new(verilator::VerilatorEngine::open(&verilator_library(config, log)?)?)
         }
     })
+}
+
+/// The Verilator library for `config`: generating the Verilog takes
+/// seconds, so the library is remembered per config for the process.
+fn verilator_library(config: &Config, log: &mut dyn FnMut(&str)) -> Result<std::path::PathBuf, EngineError> {
+    static LIBRARIES: OnceLock<Mutex<HashMap<String, std::path::PathBuf>>> = OnceLock::new();
+    let key = format!("{config:?}");
+    let libraries = LIBRARIES.get_or_init(Default::default);
+    if let Some(path) = libraries.lock().expect("no build panicked").get(&key) {
+        return Ok(path.clone());
+    }
+    let path = verilator::build(&core_verilog(config)?, log)?;
+    libraries.lock().expect("no build panicked").insert(key, path.clone());
+    Ok(path)
 }
 
 /// A checked run.

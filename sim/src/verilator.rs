@@ -229,11 +229,6 @@ impl VerilatorEngine {
         }
         Ok(VerilatorEngine { lib, handle })
     }
-
-    /// Build (or take from the cache) and open.
-    pub fn from_verilog(verilog: &str, log: &mut dyn FnMut(&str)) -> Result<Self, EngineError> {
-        Self::open(&build(verilog, log)?)
-    }
 }
 
 impl Drop for VerilatorEngine {
