@@ -8,6 +8,7 @@
 #   make report                    the core on every target, then one table of every result
 #   make report-blocks             every block on every target, then the table
 #   make test-synth                the slow synthesis tests (cargo test -- --ignored)
+#   make test                      the README's test command (every crate's tests)
 #
 # Everything is written under build/ (git-ignored). scripts/synth.py says
 # which package to install when a tool is missing, and exits non-zero.
@@ -20,7 +21,10 @@ BLOCKS := toeplitz alloc_table counters hash_lookup
 VERILOG := build/verilog/flowdist_core.v
 PYTHON ?= python3
 
-.PHONY: deps verilog lint synth synth-block report report-blocks test-synth
+.PHONY: deps verilog lint synth synth-block report report-blocks test-synth test
+
+test:
+	cargo test --workspace
 
 deps:
 	@command -v apt-get >/dev/null || { echo "make deps: needs apt-get (Debian); install yosys nextpnr-ice40 fpga-icestorm iverilog verilator yourself"; exit 2; }
