@@ -342,23 +342,13 @@ mod tests {
 #[cfg(test)]
 mod verilog {
     use super::*;
+    use crate::tool_run::{iverilog_run, run_tool, scratch_dir, verilator_lint};
     use model::Config;
-    use std::process::Command;
-
-    fn tool(dir: &std::path::Path, program: &str, args: &[&str], package: &str) {
-        let out = Command::new(program)
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install the Debian package `{package}`"));
-        assert!(out.status.success(), "{program} failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    }
 
     fn verilog_dir(name: &str) -> std::path::PathBuf {
         let mut uut = AllocTable::new(&Config::builtin().tables()).unwrap();
         uut.connect_all();
-        let dir = std::env::temp_dir().join(format!("flowdist-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(name);
         std::fs::write(dir.join("top.v"), generate_verilog(&uut)).unwrap();
         dir
     }
@@ -422,11 +412,8 @@ endmodule
             total = steps.len() + ALLOC_TABLE_LATENCY + 1
         );
         std::fs::write(dir.join("tb.v"), tb).unwrap();
-        tool(&dir, "iverilog", &["-g2005", "-o", "tb.vvp", "-s", "tb", "tb.v", "top.v"], "iverilog");
-        tool(&dir, "vvp", &["-n", "tb.vvp"], "iverilog");
-        let got: Vec<(usize, u8)> = std::fs::read_to_string(dir.join("out.txt"))
-            .unwrap()
-            .lines()
+        let got: Vec<(usize, u8)> = iverilog_run(&dir)
+            .iter()
             .map(|l| {
                 let (t, v) = l.split_once(' ').unwrap();
                 (t.parse().unwrap(), v.parse().unwrap())
@@ -439,7 +426,7 @@ endmodule
     #[test]
     fn alloc_table_verilog_lints() {
         let dir = verilog_dir("alloc-table-lint");
-        tool(&dir, "verilator", &["--lint-only", "-Wno-WIDTH", "-Wno-SYMRSVDWORD", "--top-module", "top", "top.v"], "verilator");
+        verilator_lint(&dir, "top", "top.v");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -449,7 +436,7 @@ endmodule
     #[ignore]
     fn alloc_table_synthesis_check() {
         let dir = verilog_dir("alloc-table-synth");
-        tool(
+        run_tool(
             &dir,
             "yosys",
             &["-q", "-p", "read_verilog top.v; synth_ice40 -top top; select -assert-count 32 t:SB_RAM40_4K"],

@@ -90,7 +90,7 @@ impl Logic for Counters {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::process::Command;
+    use crate::tool_run::{iverilog_run, scratch_dir, verilator_lint};
 
     /// One clock: an optional frame (verdict, port) and a read address.
     type Step = (Option<(u8, u8)>, u8);
@@ -161,20 +161,6 @@ mod tests {
         assert_eq!(&got[got.len() - 6..], &[99, 100, 34, 33, 33, 0]);
     }
 
-    fn tool(dir: &std::path::Path, program: &str, args: &[&str], package: &str) {
-        let out = Command::new(program)
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install the Debian package `{package}`"));
-        assert!(
-            out.status.success(),
-            "{program} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     /// The generated Verilog passes Verilator's lint and, run by iverilog,
     /// reads the same counts as the model in every cycle.
     #[test]
@@ -190,10 +176,9 @@ mod tests {
         assert_eq!(want, expected(&steps));
         let mut uut = Counters::default();
         uut.connect_all();
-        let dir = std::env::temp_dir().join(format!("flowdist-counters-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir("counters");
         std::fs::write(dir.join("top.v"), generate_verilog(&uut)).unwrap();
-        tool(&dir, "verilator", &["--lint-only", "-Wno-WIDTH", "-Wno-SYMRSVDWORD", "--top-module", "top", "top.v"], "verilator");
+        verilator_lint(&dir, "top", "top.v");
         let stim: String = steps
             .iter()
             .map(|&(f, a)| {
@@ -225,10 +210,7 @@ endmodule
             n = steps.len()
         );
         std::fs::write(dir.join("tb.v"), tb).unwrap();
-        tool(&dir, "iverilog", &["-g2005", "-o", "tb.vvp", "-s", "tb", "tb.v", "top.v"], "iverilog");
-        tool(&dir, "vvp", &["-n", "tb.vvp"], "iverilog");
-        let got: Vec<u32> =
-            std::fs::read_to_string(dir.join("out.txt")).unwrap().lines().map(|l| l.trim().parse().unwrap()).collect();
+        let got: Vec<u32> = iverilog_run(&dir).iter().map(|l| l.trim().parse().unwrap()).collect();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(got, want);
     }

@@ -23,3 +23,4 @@ pub mod crc32;
 pub mod eth_mac_rx;
 pub mod eth_mac_tx;
 pub mod uart_bridge;
+pub mod tool_run;

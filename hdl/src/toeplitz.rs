@@ -191,7 +191,7 @@ mod tests {
     use model::toeplitz::{toeplitz_serial, Toeplitz as ModelToeplitz, DEFAULT_RSS_KEY};
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
-    use std::process::Command;
+    use crate::tool_run::{iverilog_run, run_tool, scratch_dir};
 
     /// What the test drives in one clock cycle.
     #[derive(Clone, Debug, Default)]
@@ -372,23 +372,8 @@ mod tests {
         }
     }
 
-    fn tool(dir: &std::path::Path, program: &str, args: &[&str], package: &str) {
-        let out = Command::new(program)
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install the Debian package `{package}`"));
-        assert!(
-            out.status.success(),
-            "{program} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     fn scratch(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("flowdist-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(name);
         std::fs::write(dir.join("top.v"), generate_verilog(&new_unit(&DEFAULT_RSS_KEY))).unwrap();
         dir
     }
@@ -443,11 +428,8 @@ endmodule
             total = cycles.len() + TOEPLITZ_LATENCY + 1
         );
         std::fs::write(dir.join("tb.v"), tb).unwrap();
-        tool(&dir, "iverilog", &["-g2005", "-o", "tb.vvp", "-s", "tb", "tb.v", "top.v"], "iverilog");
-        tool(&dir, "vvp", &["-n", "tb.vvp"], "iverilog");
-        let got: Vec<(usize, u32)> = std::fs::read_to_string(dir.join("out.txt"))
-            .unwrap()
-            .lines()
+        let got: Vec<(usize, u32)> = iverilog_run(&dir)
+            .iter()
             .map(|l| {
                 let (t, h) = l.split_once(' ').unwrap();
                 (t.parse().unwrap(), u32::from_str_radix(h, 16).unwrap())
@@ -462,7 +444,7 @@ endmodule
     #[test]
     fn toeplitz_synthesis_check() {
         let dir = scratch("toeplitz-yosys");
-        tool(&dir, "yosys", &["-q", "-p", "read_verilog top.v; hierarchy -check -top top; proc; opt; check -assert"], "yosys");
+        run_tool(&dir, "yosys", &["-q", "-p", "read_verilog top.v; hierarchy -check -top top; proc; opt; check -assert"], "yosys");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -7,9 +7,9 @@
 //! its Debian package.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use hdl::flowdist_core::{flowdist_core_verilog, DEFAULT_BUFFER_ADDR_BITS};
+use hdl::tool_run::{run_tool, verilator_lint};
 use model::Config;
 
 const PORTS: [&str; 26] = [
@@ -51,20 +51,6 @@ fn write_core(name: &str) -> PathBuf {
     path
 }
 
-fn tool(name: &str, package: &str, args: &[&str], dir: &std::path::Path) {
-    let out = Command::new(name)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed ({e}): apt-get install {package}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn flowdist_core_verilog_has_flat_names_and_the_documented_ports() {
     let text = flowdist_core_verilog(&Config::builtin(), DEFAULT_BUFFER_ADDR_BITS).unwrap();
@@ -80,21 +66,21 @@ fn flowdist_core_verilog_has_flat_names_and_the_documented_ports() {
 fn flowdist_core_verilog_passes_verilator_lint() {
     let path = write_core("verilator");
     let dir = path.parent().unwrap();
-    tool("verilator", "verilator", &["--lint-only", "-Wno-WIDTH", "-Wno-SYMRSVDWORD", "--top-module", "flowdist_core", "flowdist_core.v"], dir);
+    verilator_lint(dir, "flowdist_core", "flowdist_core.v");
 }
 
 #[test]
 fn flowdist_core_verilog_passes_iverilog() {
     let path = write_core("iverilog");
     let dir = path.parent().unwrap();
-    tool("iverilog", "iverilog", &["-g2005", "-s", "flowdist_core", "-o", "flowdist_core.vvp", "flowdist_core.v"], dir);
+    run_tool(dir, "iverilog", &["-g2005", "-s", "flowdist_core", "-o", "flowdist_core.vvp", "flowdist_core.v"], "iverilog");
 }
 
 fn synth(target: &str) {
     let path = write_core(target);
     let dir = path.parent().unwrap();
     let script = format!("read_verilog flowdist_core.v; synth_{target} -top flowdist_core; stat");
-    tool("yosys", "yosys", &["-q", "-p", &script], dir);
+    run_tool(dir, "yosys", &["-q", "-p", &script], "yosys");
 }
 
 #[test]
