@@ -6,7 +6,7 @@
 
 mod decide_support;
 
-use decide_support::{crafted_frames, cycle, random_frame};
+use decide_support::{config_with_group_mac, crafted_frames, cycle, random_frame};
 use hdl::decide::{Decide, DECIDE_LATENCY, RULES};
 use hdl::eth_parse::window_bits;
 use hdl::verdict_code::verdict_from_code;
@@ -103,43 +103,6 @@ fn check(named: &[(String, Vec<u8>)], config: &Config, gap: usize) {
 
 fn hex(f: &[u8]) -> String {
     f.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn config_with_group_mac() -> Config {
-    Config::from_toml(
-        r#"
-        group_mac = "02:00:00:00:00:02"
-        bridge_port = 0
-        control_port = 7
-        fragment_port = 6
-        malformed_port = 5
-        [[tmm]]
-        id = 0
-        port = 1
-        [[tmm]]
-        id = 1
-        port = 2
-        [[group]]
-        fixed_tmm = 0
-        weights = { "0" = 1 }
-        [[group]]
-        fixed_tmm = 1
-        weights = { "1" = 1 }
-        [[group]]
-        fixed_tmm = 1
-        weights = { "0" = 1, "1" = 2 }
-        [[rule]]
-        port = 53
-        group = 2
-        [[rule]]
-        port = 443
-        group = 1
-        [[rule]]
-        port = 33000
-        group = 2
-        "#,
-    )
-    .expect("test config is valid")
 }
 
 fn named(frames: Vec<Vec<u8>>, what: &str) -> Vec<(String, Vec<u8>)> {

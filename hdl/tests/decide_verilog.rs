@@ -9,46 +9,12 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
-use decide_support::{crafted_frames, random_frame};
+use decide_support::{config_with_group_mac, crafted_frames, random_frame};
 use hdl::decide::{Decide, DECIDE_LATENCY, RULES};
 use hdl::verdict_code::verdict_code;
 use model::frame_build::Rng;
-use model::{Config, Distributor};
+use model::Distributor;
 use rust_hdl::prelude::*;
-
-fn config() -> Config {
-    Config::from_toml(
-        r#"
-        group_mac = "02:00:00:00:00:02"
-        bridge_port = 0
-        control_port = 7
-        fragment_port = 6
-        malformed_port = 5
-        [[tmm]]
-        id = 0
-        port = 1
-        [[group]]
-        fixed_tmm = 0
-        weights = { "0" = 1 }
-        [[group]]
-        fixed_tmm = 0
-        weights = { "0" = 1 }
-        [[group]]
-        fixed_tmm = 0
-        weights = { "0" = 1 }
-        [[rule]]
-        port = 53
-        group = 2
-        [[rule]]
-        port = 443
-        group = 1
-        [[rule]]
-        port = 33000
-        group = 2
-        "#,
-    )
-    .expect("test config is valid")
-}
 
 fn run(cmd: &mut Command, what: &str) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {what} ({e}): install the Debian package `iverilog`"));
@@ -59,7 +25,7 @@ fn run(cmd: &mut Command, what: &str) -> String {
 
 #[test]
 fn decide_verilog_matches_model_in_iverilog() {
-    let config = config();
+    let config = config_with_group_mac();
     let mut frames: Vec<Vec<u8>> = crafted_frames().into_iter().step_by(5).map(|(_, f)| f).collect();
     let mut rng = Rng::new(0x5eed);
     frames.extend((0..300).map(|_| random_frame(&mut rng)));

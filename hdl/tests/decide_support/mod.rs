@@ -296,3 +296,42 @@ pub fn random_frame(rng: &mut Rng) -> Vec<u8> {
     }
     f
 }
+
+/// Group MAC 02:00:00:00:00:02 and three port rules (53 → group 2, 443 →
+/// group 1, 33000 → group 2), so bridge, rules and groups all show.
+pub fn config_with_group_mac() -> model::Config {
+    model::Config::from_toml(
+        r#"
+        group_mac = "02:00:00:00:00:02"
+        bridge_port = 0
+        control_port = 7
+        fragment_port = 6
+        malformed_port = 5
+        [[tmm]]
+        id = 0
+        port = 1
+        [[tmm]]
+        id = 1
+        port = 2
+        [[group]]
+        fixed_tmm = 0
+        weights = { "0" = 1 }
+        [[group]]
+        fixed_tmm = 1
+        weights = { "1" = 1 }
+        [[group]]
+        fixed_tmm = 1
+        weights = { "0" = 1, "1" = 2 }
+        [[rule]]
+        port = 53
+        group = 2
+        [[rule]]
+        port = 443
+        group = 1
+        [[rule]]
+        port = 33000
+        group = 2
+        "#,
+    )
+    .expect("test config is valid")
+}
