@@ -15,14 +15,16 @@
 //! - out `strobe_out`, `hash: Bits<32>`, `TOEPLITZ_LATENCY` clocks after
 //!   `strobe_in`. Throughput: one hash per clock.
 //!
-//! How: the hash is linear, bit b of it is the parity of (input AND the
-//! 144-bit key window that starts b+1 bits from the key's end). Every stage
-//! is at most two LUT4 levels deep, since routing, not logic, dominates on
-//! ECP5: stage 0 registers the input (it arrives from another block's
-//! routing); stage 1 takes, for all 32 output bits, the parity of each of
-//! the 18 input bytes ANDed with its key window (4 AND-XOR LUTs + 1 XOR4);
-//! stage 2 XORs those 18 partial parities in groups of four (5 left);
-//! stage 3 XORs the five.
+//! How: the hash is linear: input bit i (MSB first) contributes the 32 key
+//! bits i..i+31, so hash bit 31−s is the parity of (input AND key bits
+//! s..s+143). Every stage is at most two LUT4 levels deep, since routing,
+//! not logic, dominates on ECP5: stage 0 registers the input (it arrives
+//! from another block's routing); stage 1 takes, for all 32 output bits, the
+//! parity of each of the 18 input bytes ANDed with its 8-bit key window (4
+//! AND-XOR LUTs + 1 XOR4); stage 2 XORs those 18 partial parities in groups
+//! of four (5 left); stage 3 XORs the five. Everything is held in bytes and
+//! 32-bit words: rust-hdl simulates wider `Bits` as bool arrays, many times
+//! slower, and the hardware is the same.
 
 use model::toeplitz::{KeyTooShort, KEY_BYTES};
 use rust_hdl::prelude::*;
@@ -31,8 +33,10 @@ use rust_hdl::prelude::*;
 pub const TOEPLITZ_LATENCY: usize = 4;
 /// RSS key bytes the unit holds: 18 input bytes + 4.
 pub const KEY_LEN: usize = KEY_BYTES + 4;
-/// Key bits held, RSS key bit 0 (MSB of byte 0) in bit 175.
-const KEY_BITS: usize = KEY_LEN * 8;
+/// Adjacent key-byte pairs.
+const PAIRS: usize = KEY_LEN - 1;
+/// Key windows stage 1 uses: input byte c, hash bit 31−s takes 8c + s.
+const WINDOWS: usize = 8 * PAIRS;
 /// 32-bit key words written through `key_word`/`key_data`.
 pub const KEY_WORDS: usize = 6;
 
@@ -48,12 +52,17 @@ pub struct Toeplitz {
     pub strobe_out: Signal<Out, Bit>,
     pub hash: Signal<Out, Bits<32>>,
     shadow: [DFFWithInit<Bits<32>>; KEY_WORDS],
-    active: DFFWithInit<Bits<KEY_BITS>>,
-    // Stage 0.
-    key_reg: DFF<Bits<144>>,
+    /// The active key, RSS key byte q in `active[q]`.
+    active: [DFFWithInit<Bits<8>>; KEY_LEN],
+    /// Active key bytes q and q+1: every 8-bit window starting in byte q.
+    pair: [Signal<Local, Bits<16>>; PAIRS],
+    /// The 8-bit key window starting at key bit o (MSB first) in `window[o]`.
+    window: [Signal<Local, Bits<8>>; WINDOWS],
+    // Stage 0: flow-key byte c in `key_reg[c]`.
+    key_reg: [DFF<Bits<8>>; KEY_BYTES],
     strobe0: DFF<Bit>,
     commit0: DFF<Bit>,
-    // Stage 1: parity per input byte c (bits [8c+7:8c]) and output bit.
+    // Stage 1: parity per input byte c and output bit.
     part: [DFF<Bits<32>>; KEY_BYTES],
     acc: [Signal<Local, Bits<32>>; KEY_BYTES],
     strobe1: DFF<Bit>,
@@ -63,13 +72,6 @@ pub struct Toeplitz {
     // Stage 3.
     hash_reg: DFF<Bits<32>>,
     strobe3: DFF<Bit>,
-}
-
-/// The 22 key bytes as the 176-bit register value (byte 0 in the top bits).
-fn key_bits(rss_key: &[u8]) -> Bits<KEY_BITS> {
-    rss_key[..KEY_LEN]
-        .iter()
-        .fold(Bits::<KEY_BITS>::default(), |acc, &b| (acc << 8) | bit_cast::<KEY_BITS, 8>(b.to_bits()))
 }
 
 /// Word w of the key as `key_data` carries it.
@@ -105,7 +107,9 @@ impl Toeplitz {
             strobe_out: Default::default(),
             hash: Default::default(),
             shadow: words.map(|w| DFFWithInit::new(w.to_bits())),
-            active: DFFWithInit::new(key_bits(rss_key)),
+            active: std::array::from_fn(|q| DFFWithInit::new(rss_key[q].to_bits())),
+            pair: Default::default(),
+            window: std::array::from_fn(|_| Default::default()),
             key_reg: Default::default(),
             strobe0: Default::default(),
             commit0: Default::default(),
@@ -123,8 +127,9 @@ impl Toeplitz {
 impl Logic for Toeplitz {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, active, key_reg, strobe0, commit0, strobe1, strobe2, hash_reg, strobe3);
+        dff_setup!(self, clock, strobe0, commit0, strobe1, strobe2, hash_reg, strobe3);
         for c in 0..KEY_BYTES {
+            self.key_reg[c].clock.next = self.clock.val();
             self.part[c].clock.next = self.clock.val();
         }
         for g in 0..5 {
@@ -139,27 +144,55 @@ impl Logic for Toeplitz {
         }
         // The commit is delayed with the input so that it lands between the
         // hash strobed with it and the next one.
-        if self.commit0.q.val() {
-            self.active.d.next = (bit_cast::<KEY_BITS, 32>(self.shadow[0].q.val()) << 144)
-                | (bit_cast::<KEY_BITS, 32>(self.shadow[1].q.val()) << 112)
-                | (bit_cast::<KEY_BITS, 32>(self.shadow[2].q.val()) << 80)
-                | (bit_cast::<KEY_BITS, 32>(self.shadow[3].q.val()) << 48)
-                | (bit_cast::<KEY_BITS, 32>(self.shadow[4].q.val()) << 16)
-                | (bit_cast::<KEY_BITS, 32>(self.shadow[5].q.val()) >> 16);
+        for w in 0..5 {
+            for i in 0..4 {
+                self.active[4 * w + i].clock.next = self.clock.val();
+                self.active[4 * w + i].d.next = self.active[4 * w + i].q.val();
+                if self.commit0.q.val() {
+                    self.active[4 * w + i].d.next = self.shadow[w].q.val().get_bits::<8>(24 - 8 * i);
+                }
+            }
+        }
+        for i in 0..2 {
+            self.active[20 + i].clock.next = self.clock.val();
+            self.active[20 + i].d.next = self.active[20 + i].q.val();
+            if self.commit0.q.val() {
+                self.active[20 + i].d.next = self.shadow[5].q.val().get_bits::<8>(24 - 8 * i);
+            }
+        }
+        for k in 0..PAIRS {
+            self.pair[k].next = 0.into();
+            for b in 0..8 {
+                self.pair[k].next = self.pair[k]
+                    .val()
+                    .replace_bit(8 + b, self.active[k].q.val().get_bit(b))
+                    .replace_bit(b, self.active[k + 1].q.val().get_bit(b));
+            }
+        }
+        // The 8-bit key window at key bit 8k + r (MSB first), bit by bit:
+        // shifts and slices would cost rust-hdl a big-integer each.
+        for k in 0..PAIRS {
+            for r in 0..8 {
+                self.window[8 * k + r].next = 0.into();
+                for j in 0..8 {
+                    self.window[8 * k + r].next =
+                        self.window[8 * k + r].val().replace_bit(7 - j, self.pair[k].val().get_bit(15 - r - j));
+                }
+            }
         }
         // Stage 0.
-        self.key_reg.d.next = self.key.val();
+        for c in 0..KEY_BYTES {
+            self.key_reg[c].d.next = self.key.val().get_bits::<8>(136 - 8 * c);
+        }
         self.strobe0.d.next = self.strobe_in.val();
         self.commit0.d.next = self.commit.val();
-        // Stage 1: hash bit b = parity(input & active[b+144:b+1]), byte by byte.
+        // Stage 1: hash bit 31−s takes from input byte c the key window at
+        // 8c + s.
         for c in 0..KEY_BYTES {
             self.acc[c].next = 0.into();
-            for b in 0..32 {
-                self.acc[c].next = self.acc[c].val().replace_bit(
-                    b,
-                    (self.key_reg.q.val().get_bits::<8>(8 * c) & self.active.q.val().get_bits::<8>(8 * c + b + 1))
-                        .xor(),
-                );
+            for s in 0..32 {
+                self.acc[c].next =
+                    self.acc[c].val().replace_bit(31 - s, (self.key_reg[c].q.val() & self.window[8 * c + s].val()).xor());
             }
             self.part[c].d.next = self.acc[c].val();
         }
