@@ -162,7 +162,7 @@ endif
 
 vivado:
 	@test -n "$(filter $(BOARD),$(XILINX_BOARDS))" || { echo "make vivado: BOARD=$(BOARD) is not a Xilinx board ($(XILINX_BOARDS))"; exit 2; }
-	@command -v vivado >/dev/null || { echo "make vivado: vivado missing: install AMD Vivado (the free ML Standard edition, WebPACK, covers the XCKU040) and source its settings64.sh"; exit 2; }
+	@command -v vivado >/dev/null || { echo "make vivado: vivado missing: install AMD Vivado with Kintex UltraScale support (the free ML Standard edition or a licensed one; UG973 lists the devices of each) and source its settings64.sh"; exit 2; }
 	mkdir -p $(BOARD_DIR)
 	cargo run --release -p flowdist-boards --bin board_verilog -- $(BOARD) boards/$(BOARD_ID).toml $(BOARD_DIR)/core.v
 	cd $(BOARD_DIR) && $(VIVADO_BATCH) -log vivado.log -source $(CURDIR)/boards/vivado/$(BOARD_ID).tcl -tclargs core.v .
