@@ -4,8 +4,9 @@
 //! for a frame not on a bypass port and without a MAC error).
 //!
 //! Ports
-//! - in: `clock`; `strobe_in` (a frame is presented); `window` (frame byte i
-//!   in bits [8i+7:8i], zero at and past `frame_len`); `frame_len`
+//! - in: `clock`; `strobe_in` (a frame is presented); `head` and `window`
+//!   (the first 128 bytes as 2 + 32 granules, see `eth_parse`; zero at and
+//!   past `frame_len`); `frame_len`
 //!   (saturating at 65535); static config: `group_mac` (byte 0 in bits
 //!   [47:40]), `group_mac_enable`, `rule_port`/`rule_group`/`rule_valid`
 //!   ([`RULES`] port rules in priority order).
@@ -19,7 +20,7 @@
 //! Pipeline (cycle after `strobe_in`; every stage is at most a compare, an
 //! adder or a mux deep, for the ECP5 speed-6 target at 156.25 MHz):
 //! ```text
-//! 1      EthParse A               | window → 32 big-endian granules (see eth_parse)
+//! 1      EthParse A               | granules registered
 //! 2      EthParse B, IpParse A    |
 //! 3..5   IpParse B..D             |
 //! 6..9   IcmpError                | beside it: outer port bounds (6..7), outer decision (8)
@@ -32,7 +33,7 @@
 
 use rust_hdl::prelude::*;
 
-use crate::eth_parse::{EthParse, ETH_PARSE_LATENCY, ETH_TAGS_LATENCY, GRANULES, WINDOW_BITS};
+use crate::eth_parse::{EthParse, ETH_GRANULES, ETH_PARSE_LATENCY, ETH_TAGS_LATENCY, GRANULES};
 use crate::icmp_error::{IcmpError, ICMP_ERROR_LATENCY};
 use crate::ip_parse::{IpParse, IP_PARSE_LATENCY};
 pub use crate::port_compare::RULES;
@@ -62,7 +63,8 @@ const _: () = assert!(
 pub struct Decide {
     pub clock: Signal<In, Clock>,
     pub strobe_in: Signal<In, Bit>,
-    pub window: Signal<In, Bits<WINDOW_BITS>>,
+    pub head: Signal<In, Bits<16>>,
+    pub window: [Signal<In, Bits<32>>; GRANULES],
     pub frame_len: Signal<In, Bits<16>>,
     pub group_mac: Signal<In, Bits<48>>,
     pub group_mac_enable: Signal<In, Bit>,
@@ -142,6 +144,7 @@ impl Default for Decide {
         Decide {
             clock: Default::default(),
             strobe_in: Default::default(),
+            head: Default::default(),
             window: Default::default(),
             frame_len: Default::default(),
             group_mac: Default::default(),
@@ -235,28 +238,18 @@ impl Logic for Decide {
         }
         self.strobe_out.next = self.strobe_d[13].q.val();
 
-        // Cycle 1: EthParse's compares, and the window cut into big-endian
-        // granules (granule j = bytes 4j+2 .. 4j+5).
-        self.eth.window.next = self.window.val();
+        // Cycle 1: EthParse's compares, and the granules registered.
+        self.eth.head.next = self.head.val();
+        for j in 0..ETH_GRANULES {
+            self.eth.window[j].next = self.window[j].val();
+        }
         self.eth.frame_len.next = self.frame_len.val();
         self.eth.group_mac.next = self.group_mac.val();
         self.eth.group_mac_enable.next = self.group_mac_enable.val();
         for j in 0..GRANULES {
             self.granule[j].clock.next = self.clock.val();
+            self.granule[j].d.next = self.window[j].val();
         }
-        for j in 0..30 {
-            self.granule[j].d.next = (self.window.val().get_bits::<32>(32 * j + 16) << 24)
-                | ((self.window.val().get_bits::<32>(32 * j + 24) & 0xff) << 16)
-                | ((self.window.val().get_bits::<32>(32 * j + 32) & 0xff) << 8)
-                | (self.window.val().get_bits::<32>(32 * j + 40) & 0xff);
-        }
-        // The last two granules end at the window's edge.
-        self.granule[30].d.next = (bit_cast::<32, 8>(self.window.val().get_bits::<8>(976)) << 24)
-            | (bit_cast::<32, 8>(self.window.val().get_bits::<8>(984)) << 16)
-            | (bit_cast::<32, 8>(self.window.val().get_bits::<8>(992)) << 8)
-            | bit_cast::<32, 8>(self.window.val().get_bits::<8>(1000));
-        self.granule[31].d.next = (bit_cast::<32, 8>(self.window.val().get_bits::<8>(1008)) << 24)
-            | (bit_cast::<32, 8>(self.window.val().get_bits::<8>(1016)) << 16);
         self.len.d.next = self.frame_len.val();
 
         // Cycles 2..5: IpParse, started on EthParse's early tags.

@@ -8,8 +8,9 @@
 //! ```
 //!
 //! Ports (no valid signal: a pure pipeline, one frame per cycle)
-//! - in:  `window` (frame bytes 0..23 are read), `frame_len`, `group_mac`
-//!   (frame byte 0 in bits [47:40]), `group_mac_enable`.
+//! - in:  `head` (frame bytes 0 and 1, byte 0 in [15:8]) and `window`
+//!   (granules 0..4: frame bytes 2..21), `frame_len`, `group_mac` (frame
+//!   byte 0 in bits [47:40]), `group_mac_enable`.
 //! - out: `v6` (family) and `tags` (0..2, so the IP header is at
 //!   14 + 4·tags) [`ETH_TAGS_LATENCY`] cycles later; `ok` (an IP packet was
 //!   found) and `verdict` (`verdict_code`, meaningful when `ok` = 0: bridge,
@@ -17,7 +18,8 @@
 //!   compares every EtherType candidate, stage B applies the decision order.
 //!
 //! Also here: the window and granule helpers every test and block shares.
-//! A *granule* is 4 frame bytes starting at 4j + 2 (j = 0..31): every IP
+//! The 128-byte header window travels as `head` (bytes 0 and 1) and 32
+//! *granules*, 4 frame bytes each starting at 4j + 2 (j = 0..31): every IP
 //! header, extension header and transport header starts on a granule, since
 //! 14, 18 and 22 are all 2 mod 4 and every header length is a multiple of 4.
 //! Granules are big-endian words (byte 4j + 2 in bits [31:24]); granule 31
@@ -31,22 +33,17 @@ use crate::verdict_code::{BRIDGE, CONTROL, MALFORMED};
 pub const ETH_PARSE_LATENCY: usize = 2;
 /// Cycles to `v6` and `tags` (one less: the IP parse can start).
 pub const ETH_TAGS_LATENCY: usize = 1;
-/// Header window bytes and bits.
+/// Header window bytes.
 pub const WINDOW_BYTES: usize = 128;
-pub const WINDOW_BITS: usize = 8 * WINDOW_BYTES;
 /// 4-byte granules at 4j + 2.
 pub const GRANULES: usize = 32;
+/// Granules EthParse reads (frame bytes 2..21).
+pub const ETH_GRANULES: usize = 5;
 
-/// The window of `frame` as the hardware sees it: byte i in bits [8i+7:8i],
-/// zero past the frame and past 128 bytes.
-pub fn window_bits(frame: &[u8]) -> Bits<WINDOW_BITS> {
-    let mut w = Bits::<WINDOW_BITS>::default();
-    for (i, &b) in frame.iter().take(WINDOW_BYTES).enumerate() {
-        if b != 0 {
-            w.set_bits::<8>(8 * i, (b as u64).into());
-        }
-    }
-    w
+/// `head` of `frame`: bytes 0 and 1 big-endian, zero past the frame.
+pub fn head(frame: &[u8]) -> Bits<16> {
+    let byte = |i: usize| frame.get(i).copied().unwrap_or(0);
+    (u16::from_be_bytes([byte(0), byte(1)]) as u64).into()
 }
 
 /// Granule j of `frame` (bytes 4j+2..4j+5 big-endian, zero past the frame or window).
@@ -64,7 +61,8 @@ pub fn granules(frame: &[u8]) -> [Bits<32>; GRANULES] {
 #[derive(LogicBlock)]
 pub struct EthParse {
     pub clock: Signal<In, Clock>,
-    pub window: Signal<In, Bits<WINDOW_BITS>>,
+    pub head: Signal<In, Bits<16>>,
+    pub window: [Signal<In, Bits<32>>; ETH_GRANULES],
     pub frame_len: Signal<In, Bits<16>>,
     pub group_mac: Signal<In, Bits<48>>,
     pub group_mac_enable: Signal<In, Bit>,
@@ -77,7 +75,9 @@ pub struct EthParse {
     type20: Signal<Local, Bits<16>>,
     // Stage A: every comparison, for each place the EtherType may be.
     a_runt: DFF<Bit>,
-    a_mac_byte: [DFF<Bit>; 6],
+    /// Destination MAC bytes 0–1 and 2–5 equal to the group MAC's.
+    a_mac_head: DFF<Bit>,
+    a_mac_tail: DFF<Bit>,
     a_mac_enable: DFF<Bit>,
     a_tag1: DFF<Bit>,
     a_tag2: DFF<Bit>,
@@ -101,6 +101,7 @@ impl Default for EthParse {
     fn default() -> Self {
         EthParse {
             clock: Default::default(),
+            head: Default::default(),
             window: Default::default(),
             frame_len: Default::default(),
             group_mac: Default::default(),
@@ -113,7 +114,8 @@ impl Default for EthParse {
             type16: Default::default(),
             type20: Default::default(),
             a_runt: Default::default(),
-            a_mac_byte: Default::default(),
+            a_mac_head: Default::default(),
+            a_mac_tail: Default::default(),
             a_mac_enable: Default::default(),
             a_tag1: Default::default(),
             a_tag2: Default::default(),
@@ -138,21 +140,17 @@ impl Logic for EthParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_runt, a_mac_enable, a_tag1, a_tag2, a_short18, a_short22, a_ip12, a_ip16, a_ip20, a_v6_12,
+            self, clock, a_runt, a_mac_head, a_mac_tail, a_mac_enable, a_tag1, a_tag2, a_short18, a_short22, a_ip12, a_ip16, a_ip20, a_v6_12,
             a_v6_16, a_v6_20, b_ok, b_verdict
         );
         // Stage A.
-        for k in 0..6 {
-            self.a_mac_byte[k].clock.next = self.clock.val();
-            self.a_mac_byte[k].d.next =
-                self.window.val().get_bits::<8>(8 * k) == self.group_mac.val().get_bits::<8>(40 - 8 * k);
-        }
-        self.type12.next = (bit_cast::<16, 8>(self.window.val().get_bits::<8>(96)) << 8)
-            | bit_cast::<16, 8>(self.window.val().get_bits::<8>(104));
-        self.type16.next = (bit_cast::<16, 8>(self.window.val().get_bits::<8>(128)) << 8)
-            | bit_cast::<16, 8>(self.window.val().get_bits::<8>(136));
-        self.type20.next = (bit_cast::<16, 8>(self.window.val().get_bits::<8>(160)) << 8)
-            | bit_cast::<16, 8>(self.window.val().get_bits::<8>(168));
+        self.a_mac_head.d.next = self.head.val() == self.group_mac.val().get_bits::<16>(32);
+        self.a_mac_tail.d.next = self.window[0].val() == bit_cast::<32, 48>(self.group_mac.val());
+        // The EtherType candidates: frame bytes 12–13, 16–17 and 20–21, the
+        // lower halves of granules 2, 3 and 4.
+        self.type12.next = bit_cast::<16, 32>(self.window[2].val());
+        self.type16.next = bit_cast::<16, 32>(self.window[3].val());
+        self.type20.next = bit_cast::<16, 32>(self.window[4].val());
         self.a_runt.d.next = self.frame_len.val() < 14;
         self.a_mac_enable.d.next = self.group_mac_enable.val();
         // A tag is skipped only if its TPID is 0x8100 or 0x88A8; two at most.
@@ -185,14 +183,7 @@ impl Logic for EthParse {
         self.b_ok.d.next = false;
         if self.a_runt.q.val() {
             self.b_verdict.d.next = self.code_malformed.val();
-        } else if self.a_mac_enable.q.val()
-            && !(self.a_mac_byte[0].q.val()
-                && self.a_mac_byte[1].q.val()
-                && self.a_mac_byte[2].q.val()
-                && self.a_mac_byte[3].q.val()
-                && self.a_mac_byte[4].q.val()
-                && self.a_mac_byte[5].q.val())
-        {
+        } else if self.a_mac_enable.q.val() && !(self.a_mac_head.q.val() && self.a_mac_tail.q.val()) {
             self.b_verdict.d.next = self.code_bridge.val();
         } else if self.a_tag1.q.val() && self.a_short18.q.val() {
             self.b_verdict.d.next = self.code_malformed.val();

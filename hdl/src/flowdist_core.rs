@@ -54,6 +54,7 @@ use crate::alloc_table::{AllocTable, ALLOC_TABLE_LATENCY};
 use crate::control_port::ControlPort;
 use crate::counters::Counters;
 use crate::decide::{Decide, DECIDE_LATENCY, RULES};
+use crate::eth_parse::GRANULES;
 use crate::egress_select::{EgressSelect, EGRESS_SELECT_LATENCY};
 use crate::packet_buffer::PacketBuffer;
 use crate::stream::{DecisionFifo, Delay, FrameInfo};
@@ -225,7 +226,10 @@ impl<const A: usize> Logic for FlowdistCore<A> {
 
         // Decision path.
         self.decide.strobe_in.next = self.capture.strobe_out.val();
-        self.decide.window.next = self.capture.window.val();
+        self.decide.head.next = self.capture.head.val();
+        for j in 0..GRANULES {
+            self.decide.window[j].next = self.capture.window[j].val();
+        }
         self.decide.frame_len.next = self.capture.frame_len.val();
         self.decide.group_mac.next = self.control.group_mac.val();
         self.decide.group_mac_enable.next = self.control.group_mac_enable.val();

@@ -4,17 +4,26 @@
 //! - in: `clock`; `beat` (a beat is accepted this cycle), `data`, `keep`,
 //!   `last`, `error` (tuser), `ingress` — the s_axis beat as accepted.
 //! - out, registered, high for one cycle the cycle after the last beat:
-//!   `strobe_out`; `window` (frame byte i in bits [8i+7:8i], the first 128
-//!   bytes = 16 beats; bytes past the frame are zero); `frame_len` (bytes,
-//!   saturating at 65535); `mac_error` (tuser of the last beat); `ingress_out`
-//!   (ingress port at the last beat).
+//!   `strobe_out`; the first 128 bytes as `eth_parse` cuts them: `head`
+//!   (bytes 0 and 1, byte 0 in [15:8]) and `window` (32 granules, granule j
+//!   = bytes 4j+2..4j+5 big-endian; see `eth_parse`); bytes past the frame
+//!   are zero; `frame_len` (bytes, saturating at 65535); `mac_error` (tuser
+//!   of the last beat); `ingress_out` (ingress port at the last beat).
 //!
 //! Latency 1 cycle from the last beat; throughput one frame per cycle (a
-//! 1-beat frame every cycle gives a strobe every cycle). `window` holds the
-//! frame only during its `strobe_out` cycle: the next frame's first beat
+//! 1-beat frame every cycle gives a strobe every cycle). The window holds
+//! the frame only during its `strobe_out` cycle: the next frame's first beat
 //! overwrites it.
+//!
+//! Beat k (bytes 8k..8k+7) fills granule 2k with lanes 2..5, the upper half
+//! of granule 2k+1 with lanes 6 and 7 and the lower half of granule 2k−1
+//! with lanes 0 and 1 (beat 0: `head`); the first beat clears the rest. The
+//! lanes are moved bit by bit: rust-hdl simulates shifts and slices with a
+//! big integer each, and the hardware is the same wires.
 
 use rust_hdl::prelude::*;
+
+use crate::eth_parse::GRANULES;
 
 /// Beats that fill the 128-byte window.
 pub const WINDOW_BEATS: usize = model::verdict::WINDOW / crate::stream::BEAT_BYTES;
@@ -29,13 +38,15 @@ pub struct WindowCapture {
     pub error: Signal<In, Bit>,
     pub ingress: Signal<In, Bits<8>>,
     pub strobe_out: Signal<Out, Bit>,
-    pub window: Signal<Out, Bits<1024>>,
+    pub head: Signal<Out, Bits<16>>,
+    pub window: [Signal<Out, Bits<32>>; GRANULES],
     pub frame_len: Signal<Out, Bits<16>>,
     pub mac_error: Signal<Out, Bit>,
     pub ingress_out: Signal<Out, Bits<8>>,
     /// Beats of the current frame so far, saturating at WINDOW_BEATS.
     count: DFF<Bits<5>>,
-    win: DFF<Bits<1024>>,
+    head_reg: DFF<Bits<16>>,
+    granule: [DFF<Bits<32>>; GRANULES],
     /// Bytes of the current frame before this beat (17 bits: saturation).
     len: DFF<Bits<17>>,
     /// The finished frame's length, output with the strobe.
@@ -43,14 +54,14 @@ pub struct WindowCapture {
     strobe: DFF<Bit>,
     err: DFF<Bit>,
     port: DFF<Bits<8>>,
-    /// The beat with the lanes outside `keep` cleared.
-    lanes: Signal<Local, Bits<64>>,
+    /// The beat's lanes outside `keep` cleared, as granule parts: lanes
+    /// 2..5 (`even`), lanes 6 and 7 in the upper half (`odd_upper`), lanes 0
+    /// and 1 (`odd_lower`).
+    even: Signal<Local, Bits<32>>,
+    odd_upper: Signal<Local, Bits<32>>,
+    odd_lower: Signal<Local, Bits<16>>,
     beat_bytes: Signal<Local, Bits<17>>,
     sum: Signal<Local, Bits<17>>,
-    /// Bit position of beat i in the window.
-    beat_shift: [Constant<Bits<11>>; WINDOW_BEATS],
-    /// All ones but lane j.
-    lane_clear: [Constant<Bits<64>>; 8],
 }
 
 impl Default for WindowCapture {
@@ -64,22 +75,24 @@ impl Default for WindowCapture {
             error: Default::default(),
             ingress: Default::default(),
             strobe_out: Default::default(),
+            head: Default::default(),
             window: Default::default(),
             frame_len: Default::default(),
             mac_error: Default::default(),
             ingress_out: Default::default(),
             count: Default::default(),
-            win: Default::default(),
+            head_reg: Default::default(),
+            granule: Default::default(),
             len: Default::default(),
             flen: Default::default(),
             strobe: Default::default(),
             err: Default::default(),
             port: Default::default(),
-            lanes: Default::default(),
+            even: Default::default(),
+            odd_upper: Default::default(),
+            odd_lower: Default::default(),
             beat_bytes: Default::default(),
             sum: Default::default(),
-            beat_shift: std::array::from_fn(|i| Constant::new(((64 * i) as u64).into())),
-            lane_clear: std::array::from_fn(|j| Constant::new((!(0xFFu64 << (8 * j))).into())),
         }
     }
 }
@@ -87,13 +100,33 @@ impl Default for WindowCapture {
 impl Logic for WindowCapture {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, count, win, len, flen, strobe, err, port);
-        self.lanes.next = self.data.val();
+        dff_setup!(self, clock, count, head_reg, len, flen, strobe, err, port);
+        self.even.next = 0.into();
+        self.odd_upper.next = 0.into();
+        self.odd_lower.next = 0.into();
+        for t in 0..8 {
+            // Lane L, bit t goes to granule bit 8·(5−L)+t (lanes 2..5),
+            // 8·(9−L)+t (lanes 6, 7) or 8·(1−L)+t (lanes 0, 1).
+            self.odd_lower.next = self
+                .odd_lower
+                .val()
+                .replace_bit(8 + t, self.keep.val().get_bit(0) & self.data.val().get_bit(t))
+                .replace_bit(t, self.keep.val().get_bit(1) & self.data.val().get_bit(8 + t));
+            self.even.next = self
+                .even
+                .val()
+                .replace_bit(24 + t, self.keep.val().get_bit(2) & self.data.val().get_bit(16 + t))
+                .replace_bit(16 + t, self.keep.val().get_bit(3) & self.data.val().get_bit(24 + t))
+                .replace_bit(8 + t, self.keep.val().get_bit(4) & self.data.val().get_bit(32 + t))
+                .replace_bit(t, self.keep.val().get_bit(5) & self.data.val().get_bit(40 + t));
+            self.odd_upper.next = self
+                .odd_upper
+                .val()
+                .replace_bit(24 + t, self.keep.val().get_bit(6) & self.data.val().get_bit(48 + t))
+                .replace_bit(16 + t, self.keep.val().get_bit(7) & self.data.val().get_bit(56 + t));
+        }
         self.beat_bytes.next = 0.into();
         for j in 0..8 {
-            if !self.keep.val().get_bit(j) {
-                self.lanes.next = self.lanes.val() & self.lane_clear[j].val();
-            }
             if self.keep.val().get_bit(j) {
                 self.beat_bytes.next = self.beat_bytes.val() + 1;
             }
@@ -102,15 +135,28 @@ impl Logic for WindowCapture {
         if self.sum.val().get_bit(16) {
             self.sum.next = 0xFFFF.into();
         }
+        for j in 0..GRANULES {
+            self.granule[j].clock.next = self.clock.val();
+            self.granule[j].d.next = self.granule[j].q.val();
+        }
         self.strobe.d.next = false;
         if self.beat.val() {
             if self.count.q.val() == 0 {
-                self.win.d.next = bit_cast::<1024, 64>(self.lanes.val());
+                self.head_reg.d.next = self.odd_lower.val();
+                for j in 2..GRANULES {
+                    self.granule[j].d.next = 0.into();
+                }
             }
-            for i in 1..WINDOW_BEATS {
-                if self.count.q.val().index() == i {
-                    self.win.d.next =
-                        self.win.q.val() | (bit_cast::<1024, 64>(self.lanes.val()) << self.beat_shift[i].val());
+            for k in 0..WINDOW_BEATS {
+                if self.count.q.val().index() == k {
+                    self.granule[2 * k].d.next = self.even.val();
+                    self.granule[2 * k + 1].d.next = self.odd_upper.val();
+                }
+            }
+            for k in 1..WINDOW_BEATS {
+                if self.count.q.val().index() == k {
+                    self.granule[2 * k - 1].d.next =
+                        self.granule[2 * k - 1].q.val() | bit_cast::<32, 16>(self.odd_lower.val());
                 }
             }
             if self.count.q.val() != 16 {
@@ -127,7 +173,10 @@ impl Logic for WindowCapture {
             }
         }
         self.strobe_out.next = self.strobe.q.val();
-        self.window.next = self.win.q.val();
+        self.head.next = self.head_reg.q.val();
+        for j in 0..GRANULES {
+            self.window[j].next = self.granule[j].q.val();
+        }
         self.mac_error.next = self.err.q.val();
         self.ingress_out.next = self.port.q.val();
         self.frame_len.next = self.flen.q.val();

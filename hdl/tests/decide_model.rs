@@ -8,7 +8,7 @@ mod decide_support;
 
 use decide_support::{config_with_group_mac, crafted_frames, cycle, random_frame};
 use hdl::decide::{Decide, DECIDE_LATENCY, RULES};
-use hdl::eth_parse::window_bits;
+use hdl::eth_parse::{granules, head};
 use hdl::verdict_code::verdict_from_code;
 use model::frame_build::Rng;
 use model::{Config, Distributor, FlowKey, Verdict};
@@ -59,7 +59,10 @@ fn hw_decide(frames: &[Vec<u8>], config: &Config, gap: usize) -> Vec<Answer> {
         // Idle cycles carry garbage: only the strobe says a frame is there.
         let f = input.unwrap_or(&idle);
         uut.strobe_in.next = input.is_some();
-        uut.window.next = window_bits(f);
+        uut.head.next = head(f);
+        for (w, g) in uut.window.iter_mut().zip(granules(f)) {
+            w.next = g;
+        }
         uut.frame_len.next = (f.len().min(65535) as u64).into();
         cycle(&mut uut, |u| &mut u.clock);
         let expect_strobe = c + 1 >= DECIDE_LATENCY && strobes.get(c + 1 - DECIDE_LATENCY).map_or(false, |s| s.is_some());

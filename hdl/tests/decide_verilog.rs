@@ -6,22 +6,15 @@
 mod decide_support;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::process::Command;
 
 use decide_support::{config_with_group_mac, crafted_frames, random_frame};
 use hdl::decide::{Decide, DECIDE_LATENCY, RULES};
+use hdl::eth_parse::{granule, GRANULES};
+use hdl::tool_run::{iverilog_run, scratch_dir};
 use hdl::verdict_code::verdict_code;
 use model::frame_build::Rng;
 use model::Distributor;
 use rust_hdl::prelude::*;
-
-fn run(cmd: &mut Command, what: &str) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {what} ({e}): install the Debian package `iverilog`"));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{what} failed:\n{}", &text[text.len().saturating_sub(4000)..]);
-    text
-}
 
 #[test]
 fn decide_verilog_matches_model_in_iverilog() {
@@ -30,22 +23,19 @@ fn decide_verilog_matches_model_in_iverilog() {
     let mut rng = Rng::new(0x5eed);
     frames.extend((0..300).map(|_| random_frame(&mut rng)));
 
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("decide_iverilog");
-    std::fs::create_dir_all(&dir).expect("create work folder");
+    let dir = scratch_dir("decide_iverilog");
     let mut uut = Decide::default();
     uut.connect_all();
     check_all(&uut).expect("Decide passes rust-hdl's checks");
-    std::fs::write(dir.join("decide.v"), generate_verilog(&uut)).expect("write decide.v");
+    std::fs::write(dir.join("top.v"), generate_verilog(&uut)).expect("write top.v");
 
-    // One stimulus line per frame: length (16 bits) then the window (1024).
+    // One stimulus line per frame: length (16 bits), bytes 0 and 1 (16),
+    // then granules 31 down to 0 (1024).
     let mut stim = String::new();
     for f in &frames {
-        let mut w = [0u8; 128];
-        let n = f.len().min(128);
-        w[..n].copy_from_slice(&f[..n]);
-        write!(stim, "{:04x}", f.len().min(65535)).unwrap();
-        for b in w.iter().rev() {
-            write!(stim, "{b:02x}").unwrap();
+        write!(stim, "{:04x}{:02x}{:02x}", f.len().min(65535), f.first().unwrap_or(&0), f.get(1).unwrap_or(&0)).unwrap();
+        for j in (0..GRANULES).rev() {
+            write!(stim, "{:08x}", granule(f, j)).unwrap();
         }
         stim.push('\n');
     }
@@ -69,15 +59,17 @@ fn decide_verilog_matches_model_in_iverilog() {
         r#"module tb;
   reg clock = 0;
   reg strobe_in = 0;
+  reg [15:0] head = 0;
   reg [1023:0] window = 0;
   reg [15:0] frame_len = 0;
   wire strobe_out, inner;
   wire [2:0] verdict;
   wire [7:0] group;
   wire [143:0] key;
-  reg [1039:0] mem [0:{last}];
+  reg [1055:0] mem [0:{last}];
   integer i, f;
-  top uut(.clock(clock), .strobe_in(strobe_in), .window(window), .frame_len(frame_len),
+  top uut(.clock(clock), .strobe_in(strobe_in), .head(head),
+{granules}    .frame_len(frame_len),
     .group_mac(48'h{mac}), .group_mac_enable(1'b1),
 {rules}    .strobe_out(strobe_out), .verdict(verdict), .inner(inner), .group(group), .key(key));
   initial begin
@@ -85,7 +77,7 @@ fn decide_verilog_matches_model_in_iverilog() {
     f = $fopen("out.txt", "w");
     for (i = 0; i < {cycles}; i = i + 1) begin
       if (i < {n}) begin
-        {{frame_len, window}} = mem[i];
+        {{frame_len, head, window}} = mem[i];
         strobe_in = 1;
       end else
         strobe_in = 0;
@@ -100,16 +92,11 @@ endmodule
 "#,
         last = n - 1,
         cycles = n + DECIDE_LATENCY,
+        granules = (0..GRANULES).map(|j| format!("    .window${j}(window[{}:{}]),\n", 32 * j + 31, 32 * j)).collect::<String>(),
         mac = mac.iter().map(|b| format!("{b:02x}")).collect::<String>(),
     );
     std::fs::write(dir.join("tb.v"), tb).expect("write testbench");
-    run(
-        Command::new("iverilog").current_dir(&dir).args(["-g2005", "-o", "tb.vvp", "-s", "tb", "tb.v", "decide.v"]),
-        "iverilog",
-    );
-    run(Command::new("vvp").current_dir(&dir).args(["-n", "tb.vvp"]), "vvp");
-    let out = std::fs::read_to_string(dir.join("out.txt")).expect("testbench wrote its results");
-    let lines: Vec<&str> = out.lines().collect();
+    let lines = iverilog_run(&dir);
     assert_eq!(lines.len(), n, "one decision per frame");
 
     let d = Distributor::new(&config);

@@ -4,7 +4,7 @@
 mod decide_support;
 
 use decide_support::run_pipeline;
-use hdl::eth_parse::{window_bits, EthParse, ETH_PARSE_LATENCY, ETH_TAGS_LATENCY};
+use hdl::eth_parse::{granules, head, EthParse, ETH_PARSE_LATENCY, ETH_TAGS_LATENCY};
 use hdl::verdict_code::verdict_from_code;
 use model::eth_parse::{eth_parse, Family};
 use model::Verdict;
@@ -34,7 +34,10 @@ fn hw_eth(frames: &[Vec<u8>], group_mac: Option<&[u8; 6]>) -> Vec<Result<(Family
         ETH_TAGS_LATENCY,
         &inputs,
         |u, f| {
-            u.window.next = window_bits(f);
+            u.head.next = head(f);
+            for (w, g) in u.window.iter_mut().zip(granules(f)) {
+                w.next = g;
+            }
             u.frame_len.next = (f.len().min(65535) as u64).into();
         },
         |u| (u.ok.val(), verdict_from_code(u.verdict.val().to_u64()), u.v6.val(), u.tags.val().to_u64() as u8),
