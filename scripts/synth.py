@@ -20,12 +20,16 @@ one LUT per output bit to the figures; they are reported apart.
 
 ECP5 Verilog is read with FLOWDIST_ECP5 defined (TableRam then instantiates
 DP16KD with its output register). Results go to <out>/<target>/<name>.json
-(read by scripts/synth_report.py) with the logs next to them. Exit status: 0
-when placed and routed at the goal frequency, 1 when the goal is missed or a
-tool fails, 2 when a tool is missing.
+(read by scripts/synth_report.py) with the logs next to them; the JSON of an
+earlier run is deleted first, so a run that fails or is stopped leaves no
+stale figures. The JSON records the source commit (`git describe --dirty`),
+the date and the critical path's first and last cell. Exit status: 0 when
+placed and routed at the goal frequency, 1 when the goal is missed or a tool
+fails, 2 when a tool is missing.
 """
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -142,6 +146,31 @@ endmodule
 """, n_in, n_out
 
 
+def source_commit():
+    """`git describe --always --dirty` of the repository, or "unknown"."""
+    r = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else "unknown"
+
+
+def cell_block(name):
+    """A placed cell's name cut to the design's own hierarchy: `dut.` and the
+    techmap suffixes (`__q_TRELLIS_FF…`, `_LUT4…`, `$…`) removed."""
+    name = name.removeprefix("dut.")
+    name = re.split(r"\$|__q|_TRELLIS|_LUT4|_CCU2C|_DP16KD|_SB_|\.(?:mem|ram)\b", name)[0]
+    return name.rstrip("._")
+
+
+def critical_path(log):
+    """(from, to, ns) of the first clock's critical path in a nextpnr log."""
+    m = re.search(r"Critical path report for clock[^\n]*\n(.*?)\n\s*Info: ([\d.]+) ns logic, ([\d.]+) ns routing", log, re.S)
+    if not m:
+        return None
+    cells = re.findall(r"(?:Source|Sink) (\S+)", m.group(1))
+    if not cells:
+        return None
+    return cell_block(cells[0].rsplit(".", 1)[0]), cell_block(cells[-1].rsplit(".", 1)[0]), float(m.group(2)) + float(m.group(3))
+
+
 def run(cmd, log):
     with open(log, "w") as f:
         f.write("$ " + " ".join(cmd) + "\n")
@@ -197,6 +226,7 @@ def main():
 
     out = args.out / args.target
     out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").unlink(missing_ok=True)
     verilog = args.verilog.read_text()
     wrap, n_in, n_out = wrapper(args.top, top_ports(verilog, args.top))
     wrap_file = out / f"{name}_wrapper.v"
@@ -216,7 +246,15 @@ def main():
         f"tee -q -o {stat_file.resolve()} stat"
     )
     rc, _ = run([tools["yosys"], "-p", script], out / f"{name}.yosys.log")
-    result = {"design": name, "target": args.target, "goal_mhz": freq, "wrapper_ffs": n_in + 1 + n_out, "wrapper_luts": n_out}
+    result = {
+        "design": name,
+        "target": args.target,
+        "goal_mhz": freq,
+        "wrapper_ffs": n_in + 1 + n_out,
+        "wrapper_luts": n_out,
+        "commit": source_commit(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     if rc != 0:
         print(f"synth {args.target}: yosys failed, see {out / (name + '.yosys.log')}", file=sys.stderr)
         return 1
@@ -238,6 +276,9 @@ def main():
         util = dict(re.findall(r"Info:\s+(\w+):\s+(\d+)/\s*\d+", plog.rsplit("Device utilisation", 1)[-1].split("\n\n")[0]))
         result["placed"] = {k: int(v) for k, v in util.items() if int(v) > 0}
         result["meets_goal"] = result["fmax_mhz"] >= freq
+        path = critical_path(plog)
+        if path:
+            result["critical_from"], result["critical_to"], result["critical_ns"] = path
         status = 0 if result["meets_goal"] else 1
     (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
     fm = f"{result['fmax_mhz']:.1f} MHz (goal {freq:g}: {'met' if result['meets_goal'] else 'MISSED'})" if "fmax_mhz" in result else "no place and route"
