@@ -24,7 +24,7 @@ use model::{Distributor, Verdict};
 use sim::driver::Mode;
 use sim::engine::Engine;
 use sim::stimulus::{self, InFrame, Stimulus};
-use sim::{EngineKind, Outcome};
+use sim::{EngineKind, Outcome, Tracing};
 
 /// Seeded adversarial frames per default run.
 const VERILATOR_FRAMES: usize = 100_000;
@@ -84,7 +84,7 @@ fn rich_config() -> Config {
 }
 
 fn engine(kind: EngineKind, config: &Config) -> Box<dyn Engine> {
-    sim::engine(kind, config, &mut |m| eprintln!("{m}")).unwrap_or_else(|e| panic!("{} engine: {e}", kind.name()))
+    sim::engine(kind, config, Tracing::Off, &mut |m| eprintln!("{m}")).unwrap_or_else(|e| panic!("{} engine: {e}", kind.name()))
 }
 
 /// Run on a fresh core and require a clean report. Every core is built

@@ -30,6 +30,7 @@ use engine::{Engine, EngineError};
 use stimulus::Stimulus;
 
 pub use rust_hdl_engine::LATENCY_BOUND;
+pub use verilator::Tracing;
 
 /// Which simulation runs the core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,28 +55,34 @@ pub fn core_verilog(config: &Config) -> Result<String, EngineError> {
 }
 
 /// A fresh core at power-up with `config`. `log` hears about slow steps
-/// (a Verilator build).
-pub fn engine(kind: EngineKind, config: &Config, log: &mut dyn FnMut(&str)) -> Result<Box<dyn Engine>, EngineError> {
+/// (a Verilator build). `tracing` matters to Verilator only (rust-hdl can
+/// always write a VCD): a traced model is built apart and runs slower.
+pub fn engine(
+    kind: EngineKind,
+    config: &Config,
+    tracing: Tracing,
+    log: &mut dyn FnMut(&str),
+) -> Result<Box<dyn Engine>, EngineError> {
     Ok(match kind {
         EngineKind::RustHdl => Box::new(rust_hdl_engine::RustHdlEngine::new(config)?),
         EngineKind::Verilator => {
             // Fail on a missing tool before the slow Verilog generation.
             verilator::verilator_version()?;
-            Box::new(verilator::VerilatorEngine::open(&verilator_library(config, log)?)?)
+            Box::new(verilator::VerilatorEngine::open(&verilator_library(config, tracing, log)?)?)
         }
     })
 }
 
 /// The Verilator library for `config`: generating the Verilog takes
 /// seconds, so the library is remembered per config for the process.
-fn verilator_library(config: &Config, log: &mut dyn FnMut(&str)) -> Result<std::path::PathBuf, EngineError> {
+fn verilator_library(config: &Config, tracing: Tracing, log: &mut dyn FnMut(&str)) -> Result<std::path::PathBuf, EngineError> {
     static LIBRARIES: OnceLock<Mutex<HashMap<String, std::path::PathBuf>>> = OnceLock::new();
-    let key = format!("{config:?}");
+    let key = format!("{tracing:?} {config:?}");
     let libraries = LIBRARIES.get_or_init(Default::default);
     if let Some(path) = libraries.lock().expect("no build panicked").get(&key) {
         return Ok(path.clone());
     }
-    let path = verilator::build(&core_verilog(config)?, log)?;
+    let path = verilator::build(&core_verilog(config)?, tracing, log)?;
     libraries.lock().expect("no build panicked").insert(key, path.clone());
     Ok(path)
 }

@@ -2,9 +2,12 @@
 //! into a shared library with the C++ harness `sim/verilator/harness.cpp`
 //! and loaded into this process; the Rust driver calls it once per cycle.
 //!
-//! Build: `verilator --cc --exe --build -O3 --trace` with `-fPIC` and
-//! `-shared` (the "executable" is the library), TOOLCHAIN.md's warning
-//! flags. The library is cached under the cargo target folder
+//! Build: `verilator --cc --exe --build -O3` with `-fPIC` and `-shared`
+//! (the "executable" is the library), TOOLCHAIN.md's warning flags, and the
+//! C++ at `-O2` (Verilator's default `-Os` runs the model markedly slower).
+//! `--trace` only for a [`Tracing::On`] build: a VCD is wanted only when a
+//! mismatch is re-run, and tracing code slows every cycle. The library is
+//! cached under the cargo target folder
 //! (`<target>/flowdist-verilator/<hash>/`, the hash covering the Verilog,
 //! the harness, the flags and Verilator's version), so a design is built
 //! once; `FLOWDIST_VERILATOR_CACHE` names another folder.
@@ -31,12 +34,29 @@ const FLAGS: &[&str] = &[
     "-Wno-WIDTH",
     "-Wno-SYMRSVDWORD",
     "-Wno-fatal",
-    "--trace",
+    "-MAKEFLAGS",
+    "OPT_FAST=-O2",
     "-CFLAGS",
     "-fPIC",
     "-LDFLAGS",
     "-shared",
 ];
+
+/// Whether the model can write a VCD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tracing {
+    Off,
+    On,
+}
+
+impl Tracing {
+    fn flags(self) -> &'static [&'static str] {
+        match self {
+            Tracing::Off => &[],
+            Tracing::On => &["--trace"],
+        }
+    }
+}
 
 fn err(msg: impl Into<String>) -> EngineError {
     EngineError(msg.into())
@@ -92,12 +112,13 @@ fn builds() -> &'static Mutex<HashMap<u64, std::sync::Arc<OnceLock<Result<PathBu
 /// The shared library for `verilog` (module `flowdist_core`), built or
 /// taken from the cache. `log` is told when a build starts (it takes a
 /// minute or more).
-pub fn build(verilog: &str, log: &mut dyn FnMut(&str)) -> Result<PathBuf, EngineError> {
+pub fn build(verilog: &str, tracing: Tracing, log: &mut dyn FnMut(&str)) -> Result<PathBuf, EngineError> {
     let version = verilator_version()?;
     if !verilog.contains(&format!("module {TOP}")) {
         return Err(err(format!("the Verilog has no module `{TOP}` (generate it with `flowdist verilog`)")));
     }
-    let key = fnv1a(&[verilog.as_bytes(), HARNESS.as_bytes(), FLAGS.join(" ").as_bytes(), version.as_bytes()]);
+    let flags = [FLAGS, tracing.flags()].concat();
+    let key = fnv1a(&[verilog.as_bytes(), HARNESS.as_bytes(), flags.join(" ").as_bytes(), version.as_bytes()]);
     let cell = builds().lock().expect("no build panicked").entry(key).or_default().clone();
     cell.get_or_init(|| {
         let dir = cache_root().join(format!("{key:016x}"));
@@ -106,12 +127,12 @@ pub fn build(verilog: &str, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Engine
             return Ok(lib);
         }
         log(&format!("building the Verilator model in {} (once per design)", dir.display()));
-        build_into(&dir, verilog)
+        build_into(&dir, verilog, &flags)
     })
     .clone()
 }
 
-fn build_into(dir: &Path, verilog: &str) -> Result<PathBuf, EngineError> {
+fn build_into(dir: &Path, verilog: &str, flags: &[&str]) -> Result<PathBuf, EngineError> {
     // Built beside and renamed: an interrupted build leaves no library.
     let tmp = dir.with_extension(format!("tmp{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -121,7 +142,7 @@ fn build_into(dir: &Path, verilog: &str) -> Result<PathBuf, EngineError> {
     std::fs::write(tmp.join("harness.cpp"), HARNESS).map_err(io)?;
     let out = Command::new("verilator")
         .current_dir(&tmp)
-        .args(FLAGS)
+        .args(flags)
         .args(["-o", LIBRARY, "--Mdir", "obj", "--top-module", TOP, "flowdist_core.v", "harness.cpp"])
         .output()
         .map_err(|e| err(format!("running verilator: {e}")))?;
@@ -147,6 +168,9 @@ fn build_into(dir: &Path, verilog: &str) -> Result<PathBuf, EngineError> {
         Err(err(format!("{}: missing after the build", lib.display())))
     }
 }
+
+/// `fd_trace_open`'s answer in a model built without `--trace`.
+const NOT_TRACED: c_int = -2;
 
 type SizesFn = unsafe extern "C" fn(*mut u32, *mut u32);
 type NewFn = unsafe extern "C" fn() -> *mut c_void;
@@ -253,10 +277,11 @@ impl Engine for VerilatorEngine {
     fn start_trace(&mut self, path: &Path) -> Result<(), EngineError> {
         let c = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| err("VCD path with a NUL byte"))?;
         // SAFETY: a valid handle and C string.
-        if unsafe { (self.lib.trace_open)(self.handle, c.as_ptr()) } != 0 {
-            return Err(err(format!("{}: cannot write the VCD", path.display())));
+        match unsafe { (self.lib.trace_open)(self.handle, c.as_ptr()) } {
+            0 => Ok(()),
+            NOT_TRACED => Err(err("this Verilator model was built without --trace (open the engine with Tracing::On)")),
+            _ => Err(err(format!("{}: cannot write the VCD", path.display()))),
         }
-        Ok(())
     }
 
     fn stop_trace(&mut self) -> Result<(), EngineError> {

@@ -5,15 +5,18 @@
 // clock low, sample the outputs, raise the clock and evaluate again — the
 // same cycle as the rust-hdl engine (sim/src/engine.rs). FdIn and FdOut
 // mirror the Rust `CoreIn`/`CoreOut` (repr(C)); fd_sizes lets the Rust side
-// check the layout. A VCD (--trace) is written between fd_trace_open and
-// fd_trace_close.
+// check the layout. A VCD is written between fd_trace_open and
+// fd_trace_close when the model is built with --trace (VM_TRACE); without
+// it fd_trace_open answers -2.
 
 #include <cstdint>
 #include <memory>
 
 #include "Vflowdist_core.h"
 #include "verilated.h"
+#if VM_TRACE
 #include "verilated_vcd_c.h"
+#endif
 
 struct FdIn {
     uint64_t s_axis_tdata;
@@ -41,7 +44,9 @@ static const uint64_t PERIOD = 10;
 struct Fd {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<Vflowdist_core> top;
+#if VM_TRACE
     std::unique_ptr<VerilatedVcdC> vcd;
+#endif
     uint64_t cycle = 0;
 };
 
@@ -55,35 +60,57 @@ void fd_sizes(uint32_t* in, uint32_t* out) {
 void* fd_new() {
     Fd* fd = new Fd;
     fd->ctx.reset(new VerilatedContext);
+#if VM_TRACE
     fd->ctx->traceEverOn(true);
+#endif
     fd->top.reset(new Vflowdist_core(fd->ctx.get(), "flowdist_core"));
     fd->top->clock = 0;
     fd->top->eval();
     return fd;
 }
 
-void fd_free(void* p) {
-    Fd* fd = static_cast<Fd*>(p);
-    if (fd->vcd) fd->vcd->close();
-    fd->top->final();
-    delete fd;
-}
-
-int fd_trace_open(void* p, const char* path) {
-    Fd* fd = static_cast<Fd*>(p);
-    if (fd->vcd) fd->vcd->close();
-    fd->vcd.reset(new VerilatedVcdC);
-    fd->top->trace(fd->vcd.get(), 99);
-    fd->vcd->open(path);
-    return fd->vcd->isOpen() ? 0 : -1;
-}
-
 void fd_trace_close(void* p) {
+#if VM_TRACE
     Fd* fd = static_cast<Fd*>(p);
     if (fd->vcd) {
         fd->vcd->close();
         fd->vcd.reset();
     }
+#else
+    (void)p;
+#endif
+}
+
+void fd_free(void* p) {
+    Fd* fd = static_cast<Fd*>(p);
+    fd_trace_close(fd);
+    fd->top->final();
+    delete fd;
+}
+
+int fd_trace_open(void* p, const char* path) {
+#if VM_TRACE
+    Fd* fd = static_cast<Fd*>(p);
+    fd_trace_close(fd);
+    fd->vcd.reset(new VerilatedVcdC);
+    fd->top->trace(fd->vcd.get(), 99);
+    fd->vcd->open(path);
+    return fd->vcd->isOpen() ? 0 : -1;
+#else
+    (void)p;
+    (void)path;
+    return -2;
+#endif
+}
+
+// The VCD sample at time t, if a trace is open.
+static void dump(Fd* fd, uint64_t t) {
+#if VM_TRACE
+    if (fd->vcd) fd->vcd->dump(t);
+#else
+    (void)fd;
+    (void)t;
+#endif
 }
 
 void fd_cycle(void* p, const FdIn* in, FdOut* out) {
@@ -102,7 +129,7 @@ void fd_cycle(void* p, const FdIn* in, FdOut* out) {
     t->ctrl_read = in->ctrl_read;
     t->clock = 0;
     t->eval();
-    if (fd->vcd) fd->vcd->dump(fd->cycle * PERIOD);
+    dump(fd, fd->cycle * PERIOD);
     out->m_axis_tdata = t->m_axis_tdata;
     out->m_axis_hash = t->m_axis_hash;
     out->ctrl_rdata = t->ctrl_rdata;
@@ -119,7 +146,7 @@ void fd_cycle(void* p, const FdIn* in, FdOut* out) {
     out->ctrl_rvalid = t->ctrl_rvalid;
     t->clock = 1;
     t->eval();
-    if (fd->vcd) fd->vcd->dump(fd->cycle * PERIOD + PERIOD / 2);
+    dump(fd, fd->cycle * PERIOD + PERIOD / 2);
     fd->cycle++;
 }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use sim::checker::{Kind, Mismatch};
 use sim::driver::{Mode, Options, TraceWindow};
 use sim::stimulus::Stimulus;
-use sim::EngineKind;
+use sim::{EngineKind, Tracing};
 
 use super::{CaptureArgs, CliError, CliResult, Out};
 
@@ -69,7 +69,7 @@ pub fn run(a: &Args) -> CliResult {
     };
     let mode = Mode { gaps: a.gaps, backpressure: a.backpressure, seed: a.seed };
     let mut log = |m: &str| eprintln!("flowdist: {m}");
-    let mut engine = sim::engine(kind, &config, &mut log).map_err(engine_err)?;
+    let mut engine = sim::engine(kind, &config, Tracing::Off, &mut log).map_err(engine_err)?;
 
     let started = Instant::now();
     let total = stim.frames.len();
@@ -131,7 +131,7 @@ pub fn run(a: &Args) -> CliResult {
     if let Some(path) = &a.vcd {
         let window = trace_window(first, record.cycles, path.clone());
         let (from, to) = (window.from, window.to);
-        let mut engine = sim::engine(kind, &config, &mut log).map_err(engine_err)?;
+        let mut engine = sim::engine(kind, &config, Tracing::On, &mut log).map_err(engine_err)?;
         let options = Options { progress: None, trace: Some(window) };
         sim::driver::run(engine.as_mut(), &stim, &mode, options).map_err(engine_err)?;
         out.line(&format!("vcd: cycles {from}..{to} in {}", path.display()))?;
