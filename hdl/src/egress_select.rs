@@ -24,8 +24,11 @@
 //! when the TMM has a MAC. Fields that do not apply (group, hash, TMM,
 //! inner) are 0.
 //!
-//! Latency 3 cycles (fixed-TMM read, port/MAC/bypass read, result
-//! register), one frame per cycle.
+//! Latency 5 cycles, one frame per cycle: fixed-TMM and bypass read,
+//! their data registered, port/MAC read, its data registered, result
+//! register. Every block-RAM output goes straight into a register (no logic
+//! between): on ECP5 a block RAM's clock-to-out (5.8 ns at speed 6) leaves
+//! no room for a mux behind it at 125 MHz and above.
 
 use std::collections::BTreeMap;
 
@@ -34,7 +37,7 @@ use rust_hdl::prelude::*;
 use crate::stream::{Egress, FrameInfo};
 use crate::verdict_code::{BRIDGE, BYPASS, CONTROL, FIXED, FRAGMENT, L3, L4, MALFORMED};
 
-pub const EGRESS_SELECT_LATENCY: usize = 3;
+pub const EGRESS_SELECT_LATENCY: usize = 5;
 
 #[derive(LogicBlock)]
 pub struct EgressSelect {
@@ -70,7 +73,7 @@ pub struct EgressSelect {
     s1_hash: DFF<Bits<32>>,
     s1_tmm: DFF<Bits<8>>,
     s1_info: DFF<FrameInfo>,
-    // Stage 2: TMM port and MAC being read.
+    // Stage 2: fixed TMM and bypass entry registered.
     s2_valid: DFF<Bit>,
     s2_verdict: DFF<Bits<3>>,
     s2_inner: DFF<Bit>,
@@ -78,10 +81,31 @@ pub struct EgressSelect {
     s2_hash: DFF<Bits<32>>,
     s2_tmm: DFF<Bits<8>>,
     s2_info: DFF<FrameInfo>,
+    s2_fixed: DFF<Bits<8>>,
     s2_bypass: DFF<Bits<9>>,
-    // Stage 3: the result.
+    // Stage 3: TMM port and MAC being read.
     s3_valid: DFF<Bit>,
-    s3: DFF<Egress>,
+    s3_verdict: DFF<Bits<3>>,
+    s3_inner: DFF<Bit>,
+    s3_group: DFF<Bits<8>>,
+    s3_hash: DFF<Bits<32>>,
+    s3_tmm: DFF<Bits<8>>,
+    s3_info: DFF<FrameInfo>,
+    s3_bypass: DFF<Bits<9>>,
+    // Stage 4: TMM port and MAC registered.
+    s4_valid: DFF<Bit>,
+    s4_verdict: DFF<Bits<3>>,
+    s4_inner: DFF<Bit>,
+    s4_group: DFF<Bits<8>>,
+    s4_hash: DFF<Bits<32>>,
+    s4_tmm: DFF<Bits<8>>,
+    s4_info: DFF<FrameInfo>,
+    s4_bypass: DFF<Bits<9>>,
+    s4_port: DFF<Bits<8>>,
+    s4_mac: DFF<Bits<49>>,
+    // Stage 5: the result.
+    s5_valid: DFF<Bit>,
+    s5: DFF<Egress>,
     // Verdict codes (`verdict_code`) as constants of the generated Verilog.
     v_bridge: Constant<Bits<3>>,
     v_bypass: Constant<Bits<3>>,
@@ -156,9 +180,28 @@ impl EgressSelect {
             s2_hash: Default::default(),
             s2_tmm: Default::default(),
             s2_info: Default::default(),
+            s2_fixed: Default::default(),
             s2_bypass: Default::default(),
             s3_valid: Default::default(),
-            s3: Default::default(),
+            s3_verdict: Default::default(),
+            s3_inner: Default::default(),
+            s3_group: Default::default(),
+            s3_hash: Default::default(),
+            s3_tmm: Default::default(),
+            s3_info: Default::default(),
+            s3_bypass: Default::default(),
+            s4_valid: Default::default(),
+            s4_verdict: Default::default(),
+            s4_inner: Default::default(),
+            s4_group: Default::default(),
+            s4_hash: Default::default(),
+            s4_tmm: Default::default(),
+            s4_info: Default::default(),
+            s4_bypass: Default::default(),
+            s4_port: Default::default(),
+            s4_mac: Default::default(),
+            s5_valid: Default::default(),
+            s5: Default::default(),
             v_bridge: Constant::new(BRIDGE.into()),
             v_bypass: Constant::new(BYPASS.into()),
             v_control: Constant::new(CONTROL.into()),
@@ -182,8 +225,7 @@ impl Logic for EgressSelect {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict,
-            s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s2_bypass, s3_valid, s3
+            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s2_fixed, s2_bypass, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_verdict, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_bypass, s4_port, s4_mac, s5_valid, s5
         );
         self.tmm_port.read_clock.next = self.clock.val();
         self.tmm_port.write_clock.next = self.clock.val();
@@ -217,61 +259,82 @@ impl Logic for EgressSelect {
         self.s1_tmm.d.next = self.tmm.val();
         self.s1_info.d.next = self.info.val();
         // Stage 2.
-        self.tmm_final.next = self.s1_tmm.q.val();
-        if self.s1_verdict.q.val() == self.v_fixed.val() {
-            self.tmm_final.next = self.fixed_tmm.read_data.val();
-        }
-        self.tmm_port.read_address.next = self.tmm_final.val();
-        self.tmm_mac.read_address.next = self.tmm_final.val();
         self.s2_valid.d.next = self.s1_valid.q.val();
         self.s2_verdict.d.next = self.s1_verdict.q.val();
         self.s2_inner.d.next = self.s1_inner.q.val();
         self.s2_group.d.next = self.s1_group.q.val();
         self.s2_hash.d.next = self.s1_hash.q.val();
-        self.s2_tmm.d.next = self.tmm_final.val();
+        self.s2_tmm.d.next = self.s1_tmm.q.val();
         self.s2_info.d.next = self.s1_info.q.val();
+        self.s2_fixed.d.next = self.fixed_tmm.read_data.val();
         self.s2_bypass.d.next = self.bypass.read_data.val();
         // Stage 3.
+        self.tmm_final.next = self.s2_tmm.q.val();
+        if self.s2_verdict.q.val() == self.v_fixed.val() {
+            self.tmm_final.next = self.s2_fixed.q.val();
+        }
+        self.tmm_port.read_address.next = self.tmm_final.val();
+        self.tmm_mac.read_address.next = self.tmm_final.val();
+        self.s3_valid.d.next = self.s2_valid.q.val();
+        self.s3_verdict.d.next = self.s2_verdict.q.val();
+        self.s3_inner.d.next = self.s2_inner.q.val();
+        self.s3_group.d.next = self.s2_group.q.val();
+        self.s3_hash.d.next = self.s2_hash.q.val();
+        self.s3_tmm.d.next = self.tmm_final.val();
+        self.s3_info.d.next = self.s2_info.q.val();
+        self.s3_bypass.d.next = self.s2_bypass.q.val();
+        // Stage 4.
+        self.s4_valid.d.next = self.s3_valid.q.val();
+        self.s4_verdict.d.next = self.s3_verdict.q.val();
+        self.s4_inner.d.next = self.s3_inner.q.val();
+        self.s4_group.d.next = self.s3_group.q.val();
+        self.s4_hash.d.next = self.s3_hash.q.val();
+        self.s4_tmm.d.next = self.s3_tmm.q.val();
+        self.s4_info.d.next = self.s3_info.q.val();
+        self.s4_bypass.d.next = self.s3_bypass.q.val();
+        self.s4_port.d.next = self.tmm_port.read_data.val();
+        self.s4_mac.d.next = self.tmm_mac.read_data.val();
+        // Stage 5.
         self.result.next.port = 0.into();
         self.result.next.inner = false;
         self.result.next.group = 0.into();
         self.result.next.hash = 0.into();
         self.result.next.tmm = 0.into();
         self.result.next.rewrite = false;
-        self.result.next.beats = self.s2_info.q.val().beats;
-        self.result.next.verdict = self.s2_verdict.q.val();
+        self.result.next.beats = self.s4_info.q.val().beats;
+        self.result.next.verdict = self.s4_verdict.q.val();
         self.result.next.mac = 0.into();
-        if self.s2_info.q.val().error {
+        if self.s4_info.q.val().error {
             self.result.next.verdict = self.v_malformed.val();
             self.result.next.port = self.malformed_port.val();
-        } else if self.s2_bypass.q.val().get_bit(8) {
+        } else if self.s4_bypass.q.val().get_bit(8) {
             self.result.next.verdict = self.v_bypass.val();
-            self.result.next.port = self.s2_bypass.q.val().get_bits::<8>(0);
-        } else if self.s2_verdict.q.val() == self.v_bridge.val() {
+            self.result.next.port = self.s4_bypass.q.val().get_bits::<8>(0);
+        } else if self.s4_verdict.q.val() == self.v_bridge.val() {
             self.result.next.port = self.bridge_port.val();
-        } else if self.s2_verdict.q.val() == self.v_control.val() {
+        } else if self.s4_verdict.q.val() == self.v_control.val() {
             self.result.next.port = self.control_port.val();
-        } else if self.s2_verdict.q.val() == self.v_malformed.val() {
+        } else if self.s4_verdict.q.val() == self.v_malformed.val() {
             self.result.next.port = self.malformed_port.val();
-        } else if self.s2_verdict.q.val() == self.v_fragment.val() {
+        } else if self.s4_verdict.q.val() == self.v_fragment.val() {
             self.result.next.port = self.fragment_port.val();
         } else {
             // fixed, l4, l3: to a TMM.
-            self.result.next.port = self.tmm_port.read_data.val();
-            self.result.next.inner = self.s2_inner.q.val();
-            self.result.next.group = self.s2_group.q.val();
-            self.result.next.tmm = self.s2_tmm.q.val();
-            if self.tmm_mac.read_data.val().get_bit(48) {
+            self.result.next.port = self.s4_port.q.val();
+            self.result.next.inner = self.s4_inner.q.val();
+            self.result.next.group = self.s4_group.q.val();
+            self.result.next.tmm = self.s4_tmm.q.val();
+            if self.s4_mac.q.val().get_bit(48) {
                 self.result.next.rewrite = true;
-                self.result.next.mac = self.tmm_mac.read_data.val().get_bits::<48>(0);
+                self.result.next.mac = self.s4_mac.q.val().get_bits::<48>(0);
             }
-            if (self.s2_verdict.q.val() == self.v_l4.val()) | (self.s2_verdict.q.val() == self.v_l3.val()) {
-                self.result.next.hash = self.s2_hash.q.val();
+            if (self.s4_verdict.q.val() == self.v_l4.val()) | (self.s4_verdict.q.val() == self.v_l3.val()) {
+                self.result.next.hash = self.s4_hash.q.val();
             }
         }
-        self.s3_valid.d.next = self.s2_valid.q.val();
-        self.s3.d.next = self.result.val();
-        self.strobe_out.next = self.s3_valid.q.val();
-        self.egress.next = self.s3.q.val();
+        self.s5_valid.d.next = self.s4_valid.q.val();
+        self.s5.d.next = self.result.val();
+        self.strobe_out.next = self.s5_valid.q.val();
+        self.egress.next = self.s5.q.val();
     }
 }

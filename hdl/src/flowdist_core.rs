@@ -36,11 +36,14 @@
 //! and sent as `malformed` (packet_buffer.rs).
 //!
 //! Latency, first beat in to first beat out, output ready, core idle, frame
-//! of n beats at one beat per cycle: n + `DECISION_LATENCY` + 3 cycles
-//! (`CORE_LATENCY_FIXED` = `DECISION_LATENCY` + 3; measured by the tests).
+//! of n beats at one beat per cycle: n + `CORE_LATENCY_FIXED` cycles
+//! (`DECISION_LATENCY` + 1 + `PACKET_BUFFER_LATENCY`; measured by the tests).
 //! The decision path after the last beat: window capture 1, `Decide`
 //! `DECIDE_LATENCY`, `Toeplitz` `TOEPLITZ_LATENCY`, `AllocTable`
-//! `ALLOC_TABLE_LATENCY`, `EgressSelect` 3. Under backpressure or when
+//! `ALLOC_TABLE_LATENCY`, `EgressSelect` `EGRESS_SELECT_LATENCY`; then the
+//! decision FIFO 1 and the packet buffer's read `PACKET_BUFFER_LATENCY`
+//! (every block-RAM read in those two blocks is registered before any
+//! logic, for ECP5 timing). Under backpressure or when
 //! earlier frames are still leaving, a frame waits for them in addition.
 //!
 //! Table and key commits: a commit written in cycle t applies to every frame
@@ -56,7 +59,7 @@ use crate::counters::Counters;
 use crate::decide::{Decide, DECIDE_LATENCY, RULES};
 use crate::eth_parse::GRANULES;
 use crate::egress_select::{EgressSelect, EGRESS_SELECT_LATENCY};
-use crate::packet_buffer::PacketBuffer;
+use crate::packet_buffer::{PacketBuffer, PACKET_BUFFER_LATENCY};
 use crate::stream::{DecisionFifo, Delay, FrameInfo};
 use crate::toeplitz::{Toeplitz, TOEPLITZ_LATENCY};
 use crate::window_capture::WindowCapture;
@@ -70,7 +73,7 @@ const DECISION_ADDR_BITS: usize = 8;
 /// Cycles from a frame's last beat in to its decision entering the FIFO.
 pub const DECISION_LATENCY: usize = 1 + DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY + EGRESS_SELECT_LATENCY;
 /// First beat out = first beat in + frame beats + this, on an idle core.
-pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + 3;
+pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + 1 + PACKET_BUFFER_LATENCY;
 
 const INFO_DELAY: usize = DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY;
 const DECIDE_TO_TABLE_OUT: usize = TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY;

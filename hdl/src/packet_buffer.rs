@@ -4,7 +4,8 @@
 //! 2^A beats (`RAM<Bits<72>, A>`: tdata and tkeep); the output reads a frame
 //! back when its decision (an [`Egress`] record) is at the head of the
 //! decision queue, writes the TMM's MAC into the first beat when the record
-//! says so, and sends the beats with the record as sideband.
+//! says so (into the lanes that beat has: a frame under 6 bytes gets the
+//! MAC's first bytes), and sends the beats with the record as sideband.
 //!
 //! Ports
 //! - input stream: `in_data`, `in_keep`, `in_valid`, `in_last` → `in_ready`.
@@ -22,7 +23,15 @@
 //! Throughput one beat per cycle in and out, with no idle cycle between
 //! frames on the output (back-to-back frames of any size keep up with the
 //! input). Latency: a decision at the head of the queue in cycle t gives the
-//! frame's first beat on the output in cycle t+2.
+//! frame's first beat on the output in cycle t + `PACKET_BUFFER_LATENCY`.
+//!
+//! Timing: every block-RAM output goes straight into a register — the
+//! decision queue's head into `head`, the ring's read data into `r2_word` —
+//! and the logic works on those registers (on ECP5 a block RAM's
+//! clock-to-out leaves no room for logic behind it at 125 MHz and above).
+//! Read pipeline: head → issue (RAM address) → r (RAM data) → r2 (data
+//! registered) → MAC rewrite → output queue of three entries (three beats
+//! can be in flight when the output stops).
 //!
 //! Frames longer than the ring: the ring holds at most 2^A beats of a frame.
 //! Beats past that are accepted and dropped (the input never deadlocks); the
@@ -35,6 +44,12 @@
 use rust_hdl::prelude::*;
 
 use crate::stream::Egress;
+
+/// Cycles from a decision at the head of the decision queue to the frame's
+/// first beat on the output (idle buffer, output ready).
+pub const PACKET_BUFFER_LATENCY: usize = 4;
+/// Entries of the output queue: the beats in flight between issue and output.
+const QUEUE: usize = 3;
 
 #[derive(LogicBlock)]
 pub struct PacketBuffer<const A: usize> {
@@ -66,7 +81,10 @@ pub struct PacketBuffer<const A: usize> {
     done: DFF<Bit>,
     done_beats: DFF<Bits<16>>,
     done_cut: DFF<Bit>,
-    // Read side: issue (RAM address) → r (RAM data) → q0/q1 (output queue).
+    // Read side: head → issue (RAM address) → r (RAM data) → r2 → q (output queue).
+    /// The decision queue's head, registered.
+    head_valid: DFF<Bit>,
+    head: DFF<Egress>,
     rd_ptr: DFF<Bits<16>>,
     /// Beats of the open frame still to issue (0: no frame open).
     left: DFF<Bits<16>>,
@@ -75,13 +93,16 @@ pub struct PacketBuffer<const A: usize> {
     r_first: DFF<Bit>,
     r_last: DFF<Bit>,
     r_meta: DFF<Egress>,
+    r2_valid: DFF<Bit>,
+    r2_first: DFF<Bit>,
+    r2_last: DFF<Bit>,
+    r2_meta: DFF<Egress>,
+    r2_word: DFF<Bits<72>>,
+    /// Entries in the output queue (0 ..= QUEUE); entry 0 is the output.
     q_count: DFF<Bits<2>>,
-    q0_word: DFF<Bits<72>>,
-    q0_last: DFF<Bit>,
-    q0_meta: DFF<Egress>,
-    q1_word: DFF<Bits<72>>,
-    q1_last: DFF<Bit>,
-    q1_meta: DFF<Egress>,
+    q_word: [DFF<Bits<72>>; QUEUE],
+    q_last: [DFF<Bit>; QUEUE],
+    q_meta: [DFF<Egress>; QUEUE],
     capacity: Constant<Bits<16>>,
     max_frames: Constant<Bits<16>>,
     /// Clears the destination MAC (lanes 0-5) of a stored word.
@@ -90,7 +111,11 @@ pub struct PacketBuffer<const A: usize> {
     cutting: Signal<Local, Bit>,
     used: Signal<Local, Bits<16>>,
     pop: Signal<Local, Bit>,
-    occupied: Signal<Local, Bits<2>>,
+    occupied: Signal<Local, Bits<3>>,
+    /// Queue entry the beat from r2 goes to.
+    q_at: Signal<Local, Bits<2>>,
+    fill: Signal<Local, Bit>,
+    head_take: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     issue_first: Signal<Local, Bit>,
     issue_last: Signal<Local, Bit>,
@@ -131,6 +156,8 @@ impl<const A: usize> PacketBuffer<A> {
             done: Default::default(),
             done_beats: Default::default(),
             done_cut: Default::default(),
+            head_valid: Default::default(),
+            head: Default::default(),
             rd_ptr: Default::default(),
             left: Default::default(),
             cur: Default::default(),
@@ -138,13 +165,15 @@ impl<const A: usize> PacketBuffer<A> {
             r_first: Default::default(),
             r_last: Default::default(),
             r_meta: Default::default(),
+            r2_valid: Default::default(),
+            r2_first: Default::default(),
+            r2_last: Default::default(),
+            r2_meta: Default::default(),
+            r2_word: Default::default(),
             q_count: Default::default(),
-            q0_word: Default::default(),
-            q0_last: Default::default(),
-            q0_meta: Default::default(),
-            q1_word: Default::default(),
-            q1_last: Default::default(),
-            q1_meta: Default::default(),
+            q_word: Default::default(),
+            q_last: Default::default(),
+            q_meta: Default::default(),
             capacity: Constant::new(((1u64 << A) as u64).into()),
             max_frames: Constant::new((max_frames as u64).into()),
             keep_past_mac: Constant::new(bit_cast::<72, 64>(0xFFFF_0000_0000_0000u64.into()) | (bit_cast::<72, 8>(0xFFu64.into()) << 64)),
@@ -153,6 +182,9 @@ impl<const A: usize> PacketBuffer<A> {
             used: Default::default(),
             pop: Default::default(),
             occupied: Default::default(),
+            q_at: Default::default(),
+            fill: Default::default(),
+            head_take: Default::default(),
             issue: Default::default(),
             issue_first: Default::default(),
             issue_last: Default::default(),
@@ -170,9 +202,17 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, in_beats, pending, done, done_beats, done_cut, rd_ptr, left, cur, r_valid, r_first,
-            r_last, r_meta, q_count, q0_word, q0_last, q0_meta, q1_word, q1_last, q1_meta
+            self, clock, wr_ptr, in_beats, pending, done, done_beats, done_cut, head_valid, head, rd_ptr, left, cur,
+            r_valid, r_first, r_last, r_meta, r2_valid, r2_first, r2_last, r2_meta, r2_word, q_count
         );
+        for i in 0..QUEUE {
+            self.q_word[i].clock.next = self.clock.val();
+            self.q_last[i].clock.next = self.clock.val();
+            self.q_meta[i].clock.next = self.clock.val();
+            self.q_word[i].d.next = self.q_word[i].q.val();
+            self.q_last[i].d.next = self.q_last[i].q.val();
+            self.q_meta[i].d.next = self.q_meta[i].q.val();
+        }
         self.ram.read_clock.next = self.clock.val();
         self.ram.write_clock.next = self.clock.val();
         // Write side.
@@ -205,25 +245,37 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         // Read side: issue a RAM read when the output queue will have room
         // for its data, counting this cycle's departure.
         self.pop.next = (self.q_count.q.val() != 0) & self.out_ready.val();
-        self.occupied.next = self.q_count.q.val() + bit_cast::<2, 1>(self.r_valid.q.val().into());
+        self.occupied.next = bit_cast::<3, 2>(self.q_count.q.val())
+            + bit_cast::<3, 1>(self.r_valid.q.val().into())
+            + bit_cast::<3, 1>(self.r2_valid.q.val().into());
         self.issue.next = false;
-        self.decision_pop.next = false;
+        self.head_take.next = false;
         self.issue_first.next = false;
         self.issue_last.next = self.left.q.val() == 1;
         self.issue_meta.next = self.cur.q.val();
-        if (self.occupied.val() != 2) | self.pop.val() {
+        if (self.occupied.val() != 3) | self.pop.val() {
             if self.left.q.val() != 0 {
                 self.issue.next = true;
                 self.left.d.next = self.left.q.val() - 1;
-            } else if self.decision_valid.val() {
+            } else if self.head_valid.q.val() {
                 self.issue.next = true;
-                self.decision_pop.next = true;
+                self.head_take.next = true;
                 self.issue_first.next = true;
-                self.issue_last.next = self.decision.val().beats == 1;
-                self.issue_meta.next = self.decision.val();
-                self.cur.d.next = self.decision.val();
-                self.left.d.next = self.decision.val().beats - 1;
+                self.issue_last.next = self.head.q.val().beats == 1;
+                self.issue_meta.next = self.head.q.val();
+                self.cur.d.next = self.head.q.val();
+                self.left.d.next = self.head.q.val().beats - 1;
             }
+        }
+        // The head register refills from the decision queue when it is empty
+        // or taken this cycle.
+        self.fill.next = self.decision_valid.val() & (!self.head_valid.q.val() | self.head_take.val());
+        self.decision_pop.next = self.fill.val();
+        if self.fill.val() {
+            self.head_valid.d.next = true;
+            self.head.d.next = self.decision.val();
+        } else if self.head_take.val() {
+            self.head_valid.d.next = false;
         }
         self.ram.read_address.next = bit_cast::<A, 16>(self.rd_ptr.q.val());
         if self.issue.val() {
@@ -233,6 +285,11 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.r_first.d.next = self.issue_first.val();
         self.r_last.d.next = self.issue_last.val();
         self.r_meta.d.next = self.issue_meta.val();
+        self.r2_valid.d.next = self.r_valid.q.val();
+        self.r2_first.d.next = self.r_first.q.val();
+        self.r2_last.d.next = self.r_last.q.val();
+        self.r2_meta.d.next = self.r_meta.q.val();
+        self.r2_word.d.next = self.ram.read_data.val();
         // Frames waiting for their decision.
         if self.accept.val() & self.in_last.val() & !self.decision_pop.val() {
             self.pending.d.next = self.pending.q.val() + 1;
@@ -243,10 +300,10 @@ impl<const A: usize> Logic for PacketBuffer<A> {
 
         // The word read: destination-MAC rewrite on the first beat (MAC byte
         // k in lane k).
-        self.word.next = self.ram.read_data.val();
-        self.mac.next = self.r_meta.q.val().mac;
-        if self.r_first.q.val() & self.r_meta.q.val().rewrite {
-            self.word.next = (self.ram.read_data.val() & self.keep_past_mac.val())
+        self.word.next = self.r2_word.q.val();
+        self.mac.next = self.r2_meta.q.val().mac;
+        if self.r2_first.q.val() & self.r2_meta.q.val().rewrite {
+            self.word.next = (self.r2_word.q.val() & self.keep_past_mac.val())
                 | bit_cast::<72, 8>(self.mac.val().get_bits::<8>(40))
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(32)) << 8)
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(24)) << 16)
@@ -254,43 +311,36 @@ impl<const A: usize> Logic for PacketBuffer<A> {
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(8)) << 32)
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(0)) << 40);
         }
-        // Output queue, two entries; q0 is the output register.
+        // Output queue: a departure shifts every entry down one place; the
+        // beat from r2 goes behind the last entry that stays.
+        self.q_at.next = self.q_count.q.val();
         if self.pop.val() {
-            if self.r_valid.q.val() {
-                if self.q_count.q.val() == 1 {
-                    self.q0_word.d.next = self.word.val();
-                    self.q0_last.d.next = self.r_last.q.val();
-                    self.q0_meta.d.next = self.r_meta.q.val();
-                } else {
-                    self.q0_word.d.next = self.q1_word.q.val();
-                    self.q0_last.d.next = self.q1_last.q.val();
-                    self.q0_meta.d.next = self.q1_meta.q.val();
-                    self.q1_word.d.next = self.word.val();
-                    self.q1_last.d.next = self.r_last.q.val();
-                    self.q1_meta.d.next = self.r_meta.q.val();
+            self.q_at.next = self.q_count.q.val() - 1;
+            for i in 1..QUEUE {
+                self.q_word[i - 1].d.next = self.q_word[i].q.val();
+                self.q_last[i - 1].d.next = self.q_last[i].q.val();
+                self.q_meta[i - 1].d.next = self.q_meta[i].q.val();
+            }
+        }
+        if self.r2_valid.q.val() {
+            for i in 0..QUEUE {
+                if self.q_at.val().index() == i {
+                    self.q_word[i].d.next = self.word.val();
+                    self.q_last[i].d.next = self.r2_last.q.val();
+                    self.q_meta[i].d.next = self.r2_meta.q.val();
                 }
-            } else {
-                self.q0_word.d.next = self.q1_word.q.val();
-                self.q0_last.d.next = self.q1_last.q.val();
-                self.q0_meta.d.next = self.q1_meta.q.val();
-                self.q_count.d.next = self.q_count.q.val() - 1;
             }
-        } else if self.r_valid.q.val() {
-            if self.q_count.q.val() == 0 {
-                self.q0_word.d.next = self.word.val();
-                self.q0_last.d.next = self.r_last.q.val();
-                self.q0_meta.d.next = self.r_meta.q.val();
-            } else {
-                self.q1_word.d.next = self.word.val();
-                self.q1_last.d.next = self.r_last.q.val();
-                self.q1_meta.d.next = self.r_meta.q.val();
-            }
+        }
+        if self.r2_valid.q.val() & !self.pop.val() {
             self.q_count.d.next = self.q_count.q.val() + 1;
         }
+        if !self.r2_valid.q.val() & self.pop.val() {
+            self.q_count.d.next = self.q_count.q.val() - 1;
+        }
         self.out_valid.next = self.q_count.q.val() != 0;
-        self.out_data.next = self.q0_word.q.val().get_bits::<64>(0);
-        self.out_keep.next = self.q0_word.q.val().get_bits::<8>(64);
-        self.out_last.next = self.q0_last.q.val();
-        self.out_meta.next = self.q0_meta.q.val();
+        self.out_data.next = self.q_word[0].q.val().get_bits::<64>(0);
+        self.out_keep.next = self.q_word[0].q.val().get_bits::<8>(64);
+        self.out_last.next = self.q_last[0].q.val();
+        self.out_meta.next = self.q_meta[0].q.val();
     }
 }
