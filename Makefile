@@ -83,7 +83,7 @@ FORCE:
 #                                  one capture through the core, checked frame by frame
 #   make cosim                     every Ethernet capture in ../shared/pcaps through Verilator in
 #                                  the three traffic modes, then the long tests (rust-hdl captures
-#                                  and 10k adversarial frames, cargo test -- --ignored)
+#                                  and 100k adversarial frames, cargo test -- --ignored)
 ENGINE ?= rust-hdl
 SIM_FLAGS ?=
 PCAPS ?= ../shared/pcaps

@@ -28,9 +28,9 @@ use sim::{EngineKind, Outcome, Tracing};
 
 /// Seeded adversarial frames per default run.
 const VERILATOR_FRAMES: usize = 100_000;
-const RUST_HDL_FRAMES: usize = 60;
+const RUST_HDL_FRAMES: usize = 10_000;
 /// In `make cosim` (ignored tests).
-const RUST_HDL_FRAMES_LONG: usize = 10_000;
+const RUST_HDL_FRAMES_LONG: usize = 100_000;
 /// Captures up to this many bytes also go through rust-hdl by default.
 const RUST_HDL_CAPTURE_BYTES: u64 = 2048;
 
@@ -230,9 +230,11 @@ fn sim_shared_captures_rust_hdl() {
     all_captures(EngineKind::RustHdl, u64::MAX, &MODES);
 }
 
-/// `n` adversarial frames split over the three modes, on the rich config.
-/// Every verdict must occur when `n` is large enough to ask for it.
-fn adversarial(kind: EngineKind, n: usize, seed: u64) {
+/// `n` adversarial frames split over the three modes, on the rich config;
+/// the parts of the modes in `modes` (indexes into `MODES`) are run, so
+/// that a slow engine can run the parts as tests in parallel. Every verdict
+/// must occur when `n` is large enough to ask for it.
+fn adversarial(kind: EngineKind, n: usize, seed: u64, modes: &[usize]) {
     let config = rich_config();
     let stim = Stimulus::from_frames(stimulus::adversarial(seed, n, config.group_mac, &[3]));
     let dist = Distributor::new(&config);
@@ -245,26 +247,36 @@ fn adversarial(kind: EngineKind, n: usize, seed: u64) {
     }
     // The frames split over the modes: each frame goes through once.
     let per_mode = stim.frames.len().div_ceil(MODES.len());
-    for (k, mode) in MODES.iter().enumerate() {
+    for &k in modes {
         let part = Stimulus::from_frames(stim.frames.iter().skip(k * per_mode).take(per_mode).cloned().collect());
-        run_clean(kind, &config, &part, mode, &format!("{} adversarial frames", part.frames.len()));
+        run_clean(kind, &config, &part, &MODES[k], &format!("{} adversarial frames", part.frames.len()));
     }
 }
 
 #[test]
 fn sim_adversarial_verilator() {
-    adversarial(EngineKind::Verilator, VERILATOR_FRAMES, 11);
+    adversarial(EngineKind::Verilator, VERILATOR_FRAMES, 11, &[0, 1, 2]);
 }
 
 #[test]
-fn sim_adversarial_rust_hdl() {
-    adversarial(EngineKind::RustHdl, RUST_HDL_FRAMES, 12);
+fn sim_adversarial_rust_hdl_back_to_back() {
+    adversarial(EngineKind::RustHdl, RUST_HDL_FRAMES, 12, &[0]);
+}
+
+#[test]
+fn sim_adversarial_rust_hdl_gaps() {
+    adversarial(EngineKind::RustHdl, RUST_HDL_FRAMES, 12, &[1]);
+}
+
+#[test]
+fn sim_adversarial_rust_hdl_gaps_backpressure() {
+    adversarial(EngineKind::RustHdl, RUST_HDL_FRAMES, 12, &[2]);
 }
 
 #[test]
 #[ignore = "slow (rust-hdl): make cosim"]
 fn sim_adversarial_rust_hdl_long() {
-    adversarial(EngineKind::RustHdl, RUST_HDL_FRAMES_LONG, 13);
+    adversarial(EngineKind::RustHdl, RUST_HDL_FRAMES_LONG, 13, &[0, 1, 2]);
 }
 
 /// Group 0 loses TMM 3 mid-capture: the new tables are written through the
@@ -298,7 +310,6 @@ fn live_table_change(kind: EngineKind, connections: usize, modes: &[Mode]) {
 }
 
 #[test]
-#[ignore = "slow (rust-hdl): make cosim"]
 fn sim_live_table_change_rust_hdl() {
     // 8193 control writes (two groups, the commit): traffic outlasts them.
     live_table_change(EngineKind::RustHdl, 130, &MODES[..1]);
