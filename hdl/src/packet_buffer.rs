@@ -11,7 +11,10 @@
 //! - input stream: `in_data`, `in_keep`, `in_valid`, `in_last` → `in_ready`.
 //!   `in_ready` is high while the ring has room for a beat and fewer than
 //!   `max_frames` frames wait for their decision (the decision queue's depth,
-//!   so it can never overflow); it depends on registers only.
+//!   so it can never overflow); it is a register, set from the next cycle's
+//!   counts (the ring's read pointer as of this cycle: a slot freed this
+//!   cycle shows one cycle later), so its large fan-out (the ring, the
+//!   window capture) starts at a flip-flop.
 //! - per frame, registered, high the cycle after its last beat: `frame_done`,
 //!   `frame_beats` (beats stored), `frame_cut` (the frame was cut, below).
 //! - decisions, in frame order, first-word-fall-through: `decision`,
@@ -78,6 +81,10 @@ pub struct PacketBuffer<const A: usize> {
     in_beats: DFF<Bits<16>>,
     /// Frames whose last beat is in and whose decision is not popped yet.
     pending: DFF<Bits<16>>,
+    /// `in_ready` (high from power-up: the ring is empty) and "the incoming
+    /// frame fills the ring" (`in_beats` == capacity), registered.
+    ready: DFFWithInit<Bit>,
+    cut: DFF<Bit>,
     done: DFF<Bit>,
     done_beats: DFF<Bits<16>>,
     done_cut: DFF<Bit>,
@@ -104,12 +111,21 @@ pub struct PacketBuffer<const A: usize> {
     q_last: [DFF<Bit>; QUEUE],
     q_meta: [DFF<Egress>; QUEUE],
     capacity: Constant<Bits<16>>,
+    capacity_less_one: Constant<Bits<16>>,
     max_frames: Constant<Bits<16>>,
+    max_frames_less_one: Constant<Bits<16>>,
     /// Clears the destination MAC (lanes 0-5) of a stored word.
     keep_past_mac: Constant<Bits<72>>,
     accept: Signal<Local, Bit>,
     cutting: Signal<Local, Bit>,
     used: Signal<Local, Bits<16>>,
+    /// This cycle's changes to the counts: a beat written, a last beat
+    /// accepted, a decision taken.
+    write: Signal<Local, Bit>,
+    ends: Signal<Local, Bit>,
+    full_next: Signal<Local, Bit>,
+    frames_next: Signal<Local, Bit>,
+    cut_next: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
     occupied: Signal<Local, Bits<3>>,
     /// Queue entry the beat from r2 goes to.
@@ -153,6 +169,8 @@ impl<const A: usize> PacketBuffer<A> {
             wr_ptr: Default::default(),
             in_beats: Default::default(),
             pending: Default::default(),
+            ready: DFFWithInit::new(true),
+            cut: Default::default(),
             done: Default::default(),
             done_beats: Default::default(),
             done_cut: Default::default(),
@@ -175,11 +193,18 @@ impl<const A: usize> PacketBuffer<A> {
             q_last: Default::default(),
             q_meta: Default::default(),
             capacity: Constant::new(((1u64 << A) as u64).into()),
+            capacity_less_one: Constant::new((((1u64 << A) - 1) as u64).into()),
             max_frames: Constant::new((max_frames as u64).into()),
+            max_frames_less_one: Constant::new((max_frames as u64 - 1).into()),
             keep_past_mac: Constant::new(bit_cast::<72, 64>(0xFFFF_0000_0000_0000u64.into()) | (bit_cast::<72, 8>(0xFFu64.into()) << 64)),
             accept: Default::default(),
             cutting: Default::default(),
             used: Default::default(),
+            write: Default::default(),
+            ends: Default::default(),
+            full_next: Default::default(),
+            frames_next: Default::default(),
+            cut_next: Default::default(),
             pop: Default::default(),
             occupied: Default::default(),
             q_at: Default::default(),
@@ -202,7 +227,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, in_beats, pending, done, done_beats, done_cut, head_valid, head, rd_ptr, left, cur,
+            self, clock, wr_ptr, in_beats, pending, ready, cut, done, done_beats, done_cut, head_valid, head, rd_ptr, left, cur,
             r_valid, r_first, r_last, r_meta, r2_valid, r2_first, r2_last, r2_meta, r2_word, q_count
         );
         for i in 0..QUEUE {
@@ -217,14 +242,15 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.ram.write_clock.next = self.clock.val();
         // Write side.
         self.used.next = self.wr_ptr.q.val() - self.rd_ptr.q.val();
-        self.cutting.next = self.in_beats.q.val() == self.capacity.val();
-        self.in_ready.next = (self.pending.q.val() != self.max_frames.val())
-            & (self.cutting.val() | (self.used.val() != self.capacity.val()));
+        self.cutting.next = self.cut.q.val();
+        self.in_ready.next = self.ready.q.val();
         self.accept.next = self.in_valid.val() & self.in_ready.val();
+        self.write.next = self.accept.val() & !self.cutting.val();
+        self.ends.next = self.accept.val() & self.in_last.val();
         self.ram.write_address.next = bit_cast::<A, 16>(self.wr_ptr.q.val());
         self.ram.write_data.next = bit_cast::<72, 64>(self.in_data.val()) | (bit_cast::<72, 8>(self.in_keep.val()) << 64);
-        self.ram.write_enable.next = self.accept.val() & !self.cutting.val();
-        if self.accept.val() & !self.cutting.val() {
+        self.ram.write_enable.next = self.write.val();
+        if self.write.val() {
             self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
             self.in_beats.d.next = self.in_beats.q.val() + 1;
         }
@@ -297,6 +323,17 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         if !(self.accept.val() & self.in_last.val()) & self.decision_pop.val() {
             self.pending.d.next = self.pending.q.val() - 1;
         }
+        // Next cycle's in_ready, from comparisons of this cycle's registers
+        // and the one-step changes (counts move by one at most).
+        self.full_next.next = ((self.used.val() == self.capacity.val()) | (self.used.val() == self.capacity_less_one.val()))
+            & ((self.used.val() == self.capacity.val()) | self.write.val());
+        self.frames_next.next = ((self.pending.q.val() == self.max_frames.val()) & !(self.decision_pop.val() & !self.ends.val()))
+            | ((self.pending.q.val() == self.max_frames_less_one.val()) & self.ends.val() & !self.decision_pop.val());
+        self.cut_next.next = !self.ends.val()
+            & ((self.in_beats.q.val() == self.capacity.val())
+                | ((self.in_beats.q.val() == self.capacity_less_one.val()) & self.write.val()));
+        self.cut.d.next = self.cut_next.val();
+        self.ready.d.next = !self.frames_next.val() & (self.cut_next.val() | !self.full_next.val());
 
         // The word read: destination-MAC rewrite on the first beat (MAC byte
         // k in lane k).
