@@ -22,6 +22,12 @@
 //! The transmitters are fed from the core's packet buffer, which holds
 //! whole frames (store and forward), so they never underrun.
 //!
+//! Timing (125 MHz on the 25F, speed 6): each FIFO's head beat is moved
+//! into a register (`slot0`/`slot1`) as soon as the register is free or
+//! being emptied, so the FIFO's block-RAM output (5.8 ns clock-to-out)
+//! goes straight into flip-flops and the arbiter and the core see
+//! registers; a beat per cycle still flows.
+//!
 //! The GMII signals here are what the DDR input/output registers of the
 //! Verilog top give and take (RGMII: rising edge bits 3:0 and rx_dv,
 //! falling edge bits 7:4 and rx_dv ^ rx_er).
@@ -70,7 +76,12 @@ pub struct Colorlight5a75bCore {
     tx0: EthMacTx,
     tx1: EthMacTx,
     bridge: UartBridge,
-    /// Arbiter: a frame is being passed from FIFO `sel`.
+    /// Each FIFO's head beat, registered.
+    slot0_valid: DFF<Bit>,
+    slot0: DFF<Bits<74>>,
+    slot1_valid: DFF<Bit>,
+    slot1: DFF<Bits<74>>,
+    /// Arbiter: a frame is being passed from slot `sel`.
     busy: DFF<Bit>,
     sel: DFF<Bit>,
     head: Signal<Local, Bits<74>>,
@@ -107,6 +118,10 @@ impl Colorlight5a75bCore {
             tx0: Default::default(),
             tx1: Default::default(),
             bridge: UartBridge::new(UART_CLOCKS_PER_BIT, UART_TIMEOUT),
+            slot0_valid: Default::default(),
+            slot0: Default::default(),
+            slot1_valid: Default::default(),
+            slot1: Default::default(),
             busy: Default::default(),
             sel: Default::default(),
             head: Default::default(),
@@ -120,7 +135,7 @@ impl Colorlight5a75bCore {
 impl Logic for Colorlight5a75bCore {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, busy, sel);
+        dff_setup!(self, clock, slot0_valid, slot0, slot1_valid, slot1, busy, sel);
         // Receivers, in their PHYs' clock domains, into the FIFOs.
         self.rx0.clock.next = self.rx0_clock.val();
         self.rx0.gmii_rxd.next = self.gmii0_rxd.val();
@@ -149,20 +164,20 @@ impl Logic for Colorlight5a75bCore {
 
         // Arbiter: whole frames, alternating when both ports have one.
         if !self.busy.q.val() {
-            if !self.fifo0.empty.val() & (self.sel.q.val() | self.fifo1.empty.val()) {
+            if self.slot0_valid.q.val() & (self.sel.q.val() | !self.slot1_valid.q.val()) {
                 self.busy.d.next = true;
                 self.sel.d.next = false;
-            } else if !self.fifo1.empty.val() {
+            } else if self.slot1_valid.q.val() {
                 self.busy.d.next = true;
                 self.sel.d.next = true;
             }
         }
         if self.sel.q.val() {
-            self.head.next = self.fifo1.data_out.val();
-            self.head_valid.next = !self.fifo1.empty.val();
+            self.head.next = self.slot1.q.val();
+            self.head_valid.next = self.slot1_valid.q.val();
         } else {
-            self.head.next = self.fifo0.data_out.val();
-            self.head_valid.next = !self.fifo0.empty.val();
+            self.head.next = self.slot0.q.val();
+            self.head_valid.next = self.slot0_valid.q.val();
         }
         self.core.clock.next = self.clock.val();
         self.core.s_axis_tdata.next = self.head.val().get_bits::<64>(0);
@@ -172,10 +187,25 @@ impl Logic for Colorlight5a75bCore {
         self.core.s_axis_ingress_port.next = bit_cast::<8, 1>(self.sel.q.val().into());
         self.core.s_axis_tvalid.next = self.busy.q.val() & self.head_valid.val();
         self.take.next = self.busy.q.val() & self.head_valid.val() & self.core.s_axis_tready.val();
-        self.fifo0.read.next = self.take.val() & !self.sel.q.val();
-        self.fifo1.read.next = self.take.val() & self.sel.q.val();
         if self.take.val() & self.head.val().get_bit(72) {
             self.busy.d.next = false;
+        }
+        // Slots refill from their FIFO when empty or taken this cycle.
+        self.fifo0.read.next =
+            !self.fifo0.empty.val() & (!self.slot0_valid.q.val() | (self.take.val() & !self.sel.q.val()));
+        self.fifo1.read.next =
+            !self.fifo1.empty.val() & (!self.slot1_valid.q.val() | (self.take.val() & self.sel.q.val()));
+        if self.fifo0.read.val() {
+            self.slot0_valid.d.next = true;
+            self.slot0.d.next = self.fifo0.data_out.val();
+        } else if self.take.val() & !self.sel.q.val() {
+            self.slot0_valid.d.next = false;
+        }
+        if self.fifo1.read.val() {
+            self.slot1_valid.d.next = true;
+            self.slot1.d.next = self.fifo1.data_out.val();
+        } else if self.take.val() & self.sel.q.val() {
+            self.slot1_valid.d.next = false;
         }
 
         // Egress: port 0 to eth0, every other port to eth1.
