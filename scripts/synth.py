@@ -22,7 +22,8 @@ ECP5 Verilog is read with FLOWDIST_ECP5 defined (TableRam then instantiates
 DP16KD with its output register). Results go to <out>/<target>/<name>.json
 (read by scripts/synth_report.py) with the logs next to them; the JSON of an
 earlier run is deleted first, so a run that fails or is stopped leaves no
-stale figures. The JSON records the source commit (`git describe --dirty`),
+stale figures; when nextpnr fails (a design that does not fit) the JSON keeps
+the synthesis figures and nextpnr's error. The JSON records the source commit (`git describe --dirty`),
 the date and the critical path's first and last cell. Exit status: 0 when
 placed and routed at the goal frequency, 1 when the goal is missed or a tool
 fails, 2 when a tool is missing.
@@ -270,7 +271,12 @@ def main():
         rc, plog = run(pnr_cmd, out / f"{name}.nextpnr.log")
         fmax = re.findall(r"Max frequency for clock\s+'([^']*)':\s*([\d.]+) MHz", plog)
         if rc != 0 or not fmax:
-            print(f"synth {args.target}: nextpnr failed, see {out / (name + '.nextpnr.log')}", file=sys.stderr)
+            # Keep the synthesis figures with nextpnr's reason (a design that
+            # does not fit is a result too).
+            errors = re.findall(r"ERROR: (.*)", plog)
+            result["pnr_error"] = errors[0].strip() if errors else f"nextpnr exit status {rc}"
+            (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+            print(f"synth {args.target}: nextpnr failed ({result['pnr_error']}), see {out / (name + '.nextpnr.log')}", file=sys.stderr)
             return 1
         result["fmax_mhz"] = float(fmax[-1][1])
         util = dict(re.findall(r"Info:\s+(\w+):\s+(\d+)/\s*\d+", plog.rsplit("Device utilisation", 1)[-1].split("\n\n")[0]))
