@@ -40,44 +40,9 @@ const MODES: [Mode; 3] = [
     Mode { gaps: true, backpressure: true, seed: 3 },
 ];
 
-/// Group MAC (so `bridge` happens), a TMM with a MAC (rewrite), a TMM-side
-/// ingress port (`bypass`), two rules.
-const RICH_CONFIG: &str = r#"
-group_mac = "02:00:00:00:00:02"
-bridge_port = 0
-control_port = 7
-fragment_port = 6
-malformed_port = 5
-[[tmm]]
-id = 0
-port = 1
-[[tmm]]
-id = 1
-port = 2
-mac = "02:aa:00:00:00:01"
-[[tmm]]
-id = 2
-port = 3
-[[tmm]]
-id = 9
-port = 4
-mac = "02:aa:00:00:00:09"
-[[group]]
-fixed_tmm = 0
-weights = { "0" = 1, "1" = 2, "2" = 1, "9" = 1 }
-[[group]]
-fixed_tmm = 9
-weights = { "1" = 1, "9" = 3 }
-[[rule]]
-port = 443
-group = 1
-[[rule]]
-port = 53
-group = 1
-[[ingress]]
-port = 3
-forward_to = 0
-"#;
+/// configs/test.toml: group MAC, TMMs with MACs, two rules, TMM-side
+/// ingress ports.
+const RICH_CONFIG: &str = include_str!("../configs/test.toml");
 
 fn rich_config() -> Config {
     Config::from_toml(RICH_CONFIG).expect("the test config is valid")

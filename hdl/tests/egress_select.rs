@@ -9,35 +9,9 @@ use model::frame_build::Rng;
 use model::{Config, Verdict};
 use rust_hdl::prelude::*;
 
-const CONFIG: &str = r#"
-bridge_port = 0
-control_port = 7
-fragment_port = 6
-malformed_port = 5
-[[tmm]]
-id = 0
-port = 1
-[[tmm]]
-id = 1
-port = 2
-mac = "02:00:00:00:01:01"
-[[tmm]]
-id = 9
-port = 3
-mac = "02:00:00:00:01:09"
-[[group]]
-fixed_tmm = 9
-weights = { "0" = 1, "1" = 1, "9" = 1 }
-[[group]]
-fixed_tmm = 1
-weights = { "1" = 1 }
-[[ingress]]
-port = 3
-forward_to = 0
-[[ingress]]
-port = 200
-forward_to = 4
-"#;
+/// configs/test.toml: TMMs with and without MACs, TMM-side ingress ports
+/// 3 and 200.
+const CONFIG: &str = include_str!("../../configs/test.toml");
 
 #[derive(Clone, Copy)]
 struct Input {

@@ -12,39 +12,9 @@ use hdl::flowdist_core::{CoreSim, CoreSimDefault, InFrame, OutFrame, Traffic, CO
 use model::frame_build::{demo_traffic, ethernet, ipv4, Flow, Rng, CLIENT_MAC, SERVER_MAC};
 use model::{Config, Distributor, Verdict};
 
-pub const CONFIG: &str = r#"
-group_mac = "02:00:00:00:00:02"
-bridge_port = 0
-control_port = 7
-fragment_port = 6
-malformed_port = 5
-[[tmm]]
-id = 0
-port = 1
-[[tmm]]
-id = 1
-port = 2
-mac = "0a:0b:0c:0d:0e:01"
-[[tmm]]
-id = 2
-port = 3
-[[tmm]]
-id = 3
-port = 4
-mac = "0a:0b:0c:0d:0e:03"
-[[group]]
-fixed_tmm = 1
-weights = { "0" = 1, "1" = 1, "2" = 1, "3" = 1 }
-[[group]]
-fixed_tmm = 3
-weights = { "2" = 1, "3" = 1 }
-[[rule]]
-port = 443
-group = 1
-[[ingress]]
-port = 3
-forward_to = 0
-"#;
+/// configs/test.toml: group MAC, TMMs with MACs, rule 443 → group 1,
+/// ingress 3 bypassed to port 0.
+pub const CONFIG: &str = include_str!("../../configs/test.toml");
 
 fn check_against<const A: usize>(sim: &mut CoreSim<A>, dist: &Distributor, frames: &[InFrame], traffic: &Traffic) -> Vec<OutFrame> {
     let t = std::time::Instant::now();
