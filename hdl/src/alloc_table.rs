@@ -342,7 +342,7 @@ mod tests {
 #[cfg(test)]
 mod verilog {
     use super::*;
-    use crate::tool_run::{iverilog_run, run_tool, scratch_dir, verilator_lint};
+    use crate::tool_run::{run_tool, scratch_dir, verilator_lint, StimBench};
     use model::Config;
 
     fn verilog_dir(name: &str) -> std::path::PathBuf {
@@ -385,34 +385,18 @@ mod verilog {
                 )
             })
             .collect();
-        std::fs::write(dir.join("stim.txt"), stim).unwrap();
-        let tb = format!(
-            "module tb;
-reg clock = 0; reg strobe_in, write, commit; reg [7:0] group, write_group, write_tmm; reg [11:0] index, write_index;
+        let bench = StimBench {
+            decls: "reg strobe_in, write, commit; reg [7:0] group, write_group, write_tmm; reg [11:0] index, write_index;
 wire strobe_out; wire [7:0] tmm;
-integer t, f, g, n;
 top dut(.clock(clock), .strobe_in(strobe_in), .group(group), .index(index), .strobe_out(strobe_out), .tmm(tmm),
-        .write(write), .write_group(write_group), .write_index(write_index), .write_tmm(write_tmm), .commit(commit));
-initial begin
-  f = $fopen(\"stim.txt\", \"r\");
-  g = $fopen(\"out.txt\", \"w\");
-  for (t = 0; t < {total}; t = t + 1) begin
-    if (t < {n}) n = $fscanf(f, \"%d %d %d %d %d %d %d %d\\n\", strobe_in, group, index, write, write_group, write_index, write_tmm, commit);
-    else begin strobe_in = 0; write = 0; commit = 0; end
-    #1 if (strobe_out) $fdisplay(g, \"%0d %0d\", t, tmm);
-    #1 clock = 1;
-    #1 clock = 0;
-  end
-  $fclose(g);
-  $finish;
-end
-endmodule
-",
-            n = steps.len(),
-            total = steps.len() + ALLOC_TABLE_LATENCY + 1
-        );
-        std::fs::write(dir.join("tb.v"), tb).unwrap();
-        let got: Vec<(usize, u8)> = iverilog_run(&dir)
+        .write(write), .write_group(write_group), .write_index(write_index), .write_tmm(write_tmm), .commit(commit));",
+            scan_format: "%d %d %d %d %d %d %d %d",
+            scan_args: "strobe_in, group, index, write, write_group, write_index, write_tmm, commit",
+            idle: "strobe_in = 0; write = 0; commit = 0;",
+            sample: r#"if (strobe_out) $fdisplay(g, "%0d %0d", t, tmm);"#,
+        };
+        let got: Vec<(usize, u8)> = bench
+            .run(&dir, &stim, steps.len() + ALLOC_TABLE_LATENCY + 1)
             .iter()
             .map(|l| {
                 let (t, v) = l.split_once(' ').unwrap();

@@ -90,7 +90,7 @@ impl Logic for Counters {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use crate::tool_run::{iverilog_run, scratch_dir, verilator_lint};
+    use crate::tool_run::{scratch_dir, verilator_lint, StimBench};
 
     /// One clock: an optional frame (verdict, port) and a read address.
     type Step = (Option<(u8, u8)>, u8);
@@ -186,31 +186,16 @@ mod tests {
                 format!("{} {v} {p} {a}\n", u8::from(f.is_some()))
             })
             .collect();
-        std::fs::write(dir.join("stim.txt"), stim).unwrap();
-        let tb = format!(
-            "module tb;
-reg clock = 0; reg strobe; reg [2:0] verdict; reg [7:0] port; reg [3:0] read_addr;
+        let bench = StimBench {
+            decls: "reg strobe; reg [2:0] verdict; reg [7:0] port; reg [3:0] read_addr;
 wire [31:0] read_data;
-integer t, f, g, n;
-top dut(.clock(clock), .strobe(strobe), .verdict(verdict), .port(port), .read_addr(read_addr), .read_data(read_data));
-initial begin
-  f = $fopen(\"stim.txt\", \"r\");
-  g = $fopen(\"out.txt\", \"w\");
-  for (t = 0; t < {n}; t = t + 1) begin
-    n = $fscanf(f, \"%d %d %d %d\\n\", strobe, verdict, port, read_addr);
-    #1 $fdisplay(g, \"%0d\", read_data);
-    #1 clock = 1;
-    #1 clock = 0;
-  end
-  $fclose(g);
-  $finish;
-end
-endmodule
-",
-            n = steps.len()
-        );
-        std::fs::write(dir.join("tb.v"), tb).unwrap();
-        let got: Vec<u32> = iverilog_run(&dir).iter().map(|l| l.trim().parse().unwrap()).collect();
+top dut(.clock(clock), .strobe(strobe), .verdict(verdict), .port(port), .read_addr(read_addr), .read_data(read_data));",
+            scan_format: "%d %d %d %d",
+            scan_args: "strobe, verdict, port, read_addr",
+            idle: "",
+            sample: r#"$fdisplay(g, "%0d", read_data);"#,
+        };
+        let got: Vec<u32> = bench.run(&dir, &stim, steps.len()).iter().map(|l| l.trim().parse().unwrap()).collect();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(got, want);
     }

@@ -224,7 +224,7 @@ mod tests {
     use model::toeplitz::{toeplitz_serial, Toeplitz as ModelToeplitz, DEFAULT_RSS_KEY};
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
-    use crate::tool_run::{iverilog_run, run_tool, scratch_dir};
+    use crate::tool_run::{run_tool, scratch_dir, StimBench};
 
     /// What the test drives in one clock cycle.
     #[derive(Clone, Debug, Default)]
@@ -434,34 +434,18 @@ mod tests {
                 )
             })
             .collect();
-        std::fs::write(dir.join("stim.txt"), stim).unwrap();
-        let tb = format!(
-            "module tb;
-reg clock = 0; reg strobe_in, key_write, commit; reg [143:0] key; reg [2:0] key_word; reg [31:0] key_data;
+        let bench = StimBench {
+            decls: "reg strobe_in, key_write, commit; reg [143:0] key; reg [2:0] key_word; reg [31:0] key_data;
 wire strobe_out; wire [31:0] hash;
-integer t, f, g, n;
 top dut(.clock(clock), .strobe_in(strobe_in), .key(key), .key_write(key_write), .key_word(key_word),
-        .key_data(key_data), .commit(commit), .strobe_out(strobe_out), .hash(hash));
-initial begin
-  f = $fopen(\"stim.txt\", \"r\");
-  g = $fopen(\"out.txt\", \"w\");
-  for (t = 0; t < {total}; t = t + 1) begin
-    if (t < {n}) n = $fscanf(f, \"%d %h %d %d %h %d\\n\", strobe_in, key, key_write, key_word, key_data, commit);
-    else begin strobe_in = 0; key_write = 0; commit = 0; end
-    #1 if (strobe_out) $fdisplay(g, \"%0d %08x\", t, hash);
-    #1 clock = 1;
-    #1 clock = 0;
-  end
-  $fclose(g);
-  $finish;
-end
-endmodule
-",
-            n = cycles.len(),
-            total = cycles.len() + TOEPLITZ_LATENCY + 1
-        );
-        std::fs::write(dir.join("tb.v"), tb).unwrap();
-        let got: Vec<(usize, u32)> = iverilog_run(&dir)
+        .key_data(key_data), .commit(commit), .strobe_out(strobe_out), .hash(hash));",
+            scan_format: "%d %h %d %d %h %d",
+            scan_args: "strobe_in, key, key_write, key_word, key_data, commit",
+            idle: "strobe_in = 0; key_write = 0; commit = 0;",
+            sample: r#"if (strobe_out) $fdisplay(g, "%0d %08x", t, hash);"#,
+        };
+        let got: Vec<(usize, u32)> = bench
+            .run(&dir, &stim, cycles.len() + TOEPLITZ_LATENCY + 1)
             .iter()
             .map(|l| {
                 let (t, h) = l.split_once(' ').unwrap();

@@ -44,3 +44,55 @@ pub fn iverilog_run(dir: &Path) -> Vec<String> {
     let out = std::fs::read_to_string(dir.join("out.txt")).expect("the bench writes out.txt");
     out.lines().map(str::to_owned).collect()
 }
+
+/// A clocked iverilog bench for a block's Verilog (`top.v`, module `top`
+/// instantiated as `dut` in `decls`): each cycle reads one line of stimulus
+/// into the inputs with `$fscanf(scan_format, scan_args)` (past the
+/// stimulus `idle` runs instead), lets it settle, runs `sample` (a
+/// statement that may `$fdisplay(g, …)` a line, `t` being the cycle), then
+/// clocks.
+pub struct StimBench<'a> {
+    /// `reg`/`wire` declarations (besides `clock`) and the instance.
+    pub decls: &'a str,
+    pub scan_format: &'a str,
+    pub scan_args: &'a str,
+    pub idle: &'a str,
+    pub sample: &'a str,
+}
+
+impl StimBench<'_> {
+    /// Writes `stim` (one line per cycle) and the bench into `dir`, runs
+    /// `cycles` cycles and returns the lines the bench wrote.
+    pub fn run(&self, dir: &Path, stim: &str, cycles: usize) -> Vec<String> {
+        let steps = stim.lines().count();
+        let tb = format!(
+            r#"module tb;
+reg clock = 0;
+{decls}
+integer t, f, g, n;
+initial begin
+  f = $fopen("stim.txt", "r");
+  g = $fopen("out.txt", "w");
+  for (t = 0; t < {cycles}; t = t + 1) begin
+    if (t < {steps}) n = $fscanf(f, "{scan_format}\n", {scan_args});
+    else begin {idle} end
+    #1 {sample}
+    #1 clock = 1;
+    #1 clock = 0;
+  end
+  $fclose(g);
+  $finish;
+end
+endmodule
+"#,
+            decls = self.decls,
+            scan_format = self.scan_format,
+            scan_args = self.scan_args,
+            idle = self.idle,
+            sample = self.sample,
+        );
+        std::fs::write(dir.join("stim.txt"), stim).expect("scratch folder is writable");
+        std::fs::write(dir.join("tb.v"), tb).expect("scratch folder is writable");
+        iverilog_run(dir)
+    }
+}
