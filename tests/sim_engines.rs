@@ -31,8 +31,9 @@ const VERILATOR_FRAMES: usize = 100_000;
 const RUST_HDL_FRAMES: usize = 10_000;
 /// In `make cosim` (ignored tests).
 const RUST_HDL_FRAMES_LONG: usize = 100_000;
-/// Captures up to this many bytes also go through rust-hdl by default.
-const RUST_HDL_CAPTURE_BYTES: u64 = 2048;
+/// Captures up to this many bytes (all but the three largest of
+/// ../shared/pcaps) also go through rust-hdl by default.
+const RUST_HDL_CAPTURE_BYTES: u64 = 128 << 10;
 
 const MODES: [Mode; 3] = [
     Mode { gaps: false, backpressure: false, seed: 1 },
