@@ -26,7 +26,11 @@
 //! into a register (`slot0`/`slot1`) as soon as the register is free or
 //! being emptied, so the FIFO's block-RAM output (5.8 ns clock-to-out)
 //! goes straight into flip-flops and the arbiter and the core see
-//! registers; a beat per cycle still flows.
+//! registers; a beat per cycle still flows. On the write side each
+//! receiver's `m_tready` is a register (`room0`/`room1`, in the receive
+//! clock domain) set from the FIFO's `almost_full` (4 places left), not
+//! the combinational `full`: a flag one cycle old still leaves room for
+//! the two beats it can let through.
 //!
 //! The GMII signals here are what the DDR input/output registers of the
 //! Verilog top give and take (RGMII: rising edge bits 3:0 and rx_dv,
@@ -46,8 +50,8 @@ pub const UART_CLOCKS_PER_BIT: u32 = 1085;
 pub const UART_TIMEOUT: u32 = 1_250_000;
 
 /// A beat through the clock-domain FIFO: [63:0] data, [71:64] keep,
-/// [72] last, [73] user.
-type BeatFifo = AsynchronousFIFO<Bits<74>, 9, 10, 1>;
+/// [72] last, [73] user; `almost_full` at 512 - 4 beats.
+type BeatFifo = AsynchronousFIFO<Bits<74>, 9, 10, 4>;
 
 #[derive(LogicBlock)]
 pub struct Colorlight5a75bCore {
@@ -76,6 +80,10 @@ pub struct Colorlight5a75bCore {
     tx0: EthMacTx,
     tx1: EthMacTx,
     bridge: UartBridge,
+    /// Room in each FIFO (not almost full), registered in its receive
+    /// clock domain.
+    room0: DFF<Bit>,
+    room1: DFF<Bit>,
     /// Each FIFO's head beat, registered.
     slot0_valid: DFF<Bit>,
     slot0: DFF<Bits<74>>,
@@ -118,6 +126,8 @@ impl Colorlight5a75bCore {
             tx0: Default::default(),
             tx1: Default::default(),
             bridge: UartBridge::new(UART_CLOCKS_PER_BIT, UART_TIMEOUT),
+            room0: Default::default(),
+            room1: Default::default(),
             slot0_valid: Default::default(),
             slot0: Default::default(),
             slot1_valid: Default::default(),
@@ -141,9 +151,11 @@ impl Logic for Colorlight5a75bCore {
         self.rx0.gmii_rxd.next = self.gmii0_rxd.val();
         self.rx0.gmii_rx_dv.next = self.gmii0_rx_dv.val();
         self.rx0.gmii_rx_er.next = self.gmii0_rx_er.val();
-        self.rx0.m_tready.next = !self.fifo0.full.val();
+        self.room0.clock.next = self.rx0_clock.val();
+        self.room0.d.next = !self.fifo0.almost_full.val();
+        self.rx0.m_tready.next = self.room0.q.val();
         self.fifo0.write_clock.next = self.rx0_clock.val();
-        self.fifo0.write.next = self.rx0.m_tvalid.val() & !self.fifo0.full.val();
+        self.fifo0.write.next = self.rx0.m_tvalid.val() & self.room0.q.val();
         self.fifo0.data_in.next = (bit_cast::<74, 1>(self.rx0.m_tuser.val().into()) << 73)
             | (bit_cast::<74, 1>(self.rx0.m_tlast.val().into()) << 72)
             | (bit_cast::<74, 8>(self.rx0.m_tkeep.val()) << 64)
@@ -152,9 +164,11 @@ impl Logic for Colorlight5a75bCore {
         self.rx1.gmii_rxd.next = self.gmii1_rxd.val();
         self.rx1.gmii_rx_dv.next = self.gmii1_rx_dv.val();
         self.rx1.gmii_rx_er.next = self.gmii1_rx_er.val();
-        self.rx1.m_tready.next = !self.fifo1.full.val();
+        self.room1.clock.next = self.rx1_clock.val();
+        self.room1.d.next = !self.fifo1.almost_full.val();
+        self.rx1.m_tready.next = self.room1.q.val();
         self.fifo1.write_clock.next = self.rx1_clock.val();
-        self.fifo1.write.next = self.rx1.m_tvalid.val() & !self.fifo1.full.val();
+        self.fifo1.write.next = self.rx1.m_tvalid.val() & self.room1.q.val();
         self.fifo1.data_in.next = (bit_cast::<74, 1>(self.rx1.m_tuser.val().into()) << 73)
             | (bit_cast::<74, 1>(self.rx1.m_tlast.val().into()) << 72)
             | (bit_cast::<74, 8>(self.rx1.m_tkeep.val()) << 64)
