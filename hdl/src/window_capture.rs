@@ -62,6 +62,8 @@ pub struct WindowCapture {
     odd_lower: Signal<Local, Bits<16>>,
     beat_bytes: Signal<Local, Bits<17>>,
     sum: Signal<Local, Bits<17>>,
+    /// j + 1: the beat's bytes when lane j is the highest kept.
+    lanes_kept: [Constant<Bits<17>>; 8],
 }
 
 impl Default for WindowCapture {
@@ -93,6 +95,7 @@ impl Default for WindowCapture {
             odd_lower: Default::default(),
             beat_bytes: Default::default(),
             sum: Default::default(),
+            lanes_kept: std::array::from_fn(|j| Constant::new(((j + 1) as u64).into())),
         }
     }
 }
@@ -125,10 +128,13 @@ impl Logic for WindowCapture {
                 .replace_bit(24 + t, self.keep.val().get_bit(6) & self.data.val().get_bit(48 + t))
                 .replace_bit(16 + t, self.keep.val().get_bit(7) & self.data.val().get_bit(56 + t));
         }
+        // tkeep is contiguous from lane 0: the highest lane kept gives the
+        // count (a priority mux; a chain of eight `+ 1` became eight adders
+        // in a row, the core's slowest path on ECP5).
         self.beat_bytes.next = 0.into();
         for j in 0..8 {
             if self.keep.val().get_bit(j) {
-                self.beat_bytes.next = self.beat_bytes.val() + 1;
+                self.beat_bytes.next = self.lanes_kept[j].val();
             }
         }
         self.sum.next = self.len.q.val() + self.beat_bytes.val();
