@@ -47,8 +47,12 @@ pub struct WindowCapture {
     count: DFF<Bits<5>>,
     head_reg: DFF<Bits<16>>,
     granule: [DFF<Bits<32>>; GRANULES],
-    /// Bytes of the current frame before this beat (17 bits: saturation).
-    len: DFF<Bits<17>>,
+    /// Beats of the current frame before this one, saturating at 2^13 (a
+    /// frame of 65536 bytes or more), and that count plus one, kept ready
+    /// so that no adder sits between the last beat and `flen`. Every beat
+    /// but the last is full (AXI-stream, `tkeep` contiguous).
+    beats: DFF<Bits<14>>,
+    beats_next: DFFWithInit<Bits<14>>,
     /// The finished frame's length, output with the strobe.
     flen: DFF<Bits<16>>,
     strobe: DFF<Bit>,
@@ -60,10 +64,9 @@ pub struct WindowCapture {
     even: Signal<Local, Bits<32>>,
     odd_upper: Signal<Local, Bits<32>>,
     odd_lower: Signal<Local, Bits<16>>,
-    beat_bytes: Signal<Local, Bits<17>>,
-    sum: Signal<Local, Bits<17>>,
+    beat_bytes: Signal<Local, Bits<4>>,
     /// j + 1: the beat's bytes when lane j is the highest kept.
-    lanes_kept: [Constant<Bits<17>>; 8],
+    lanes_kept: [Constant<Bits<4>>; 8],
 }
 
 impl Default for WindowCapture {
@@ -85,7 +88,8 @@ impl Default for WindowCapture {
             count: Default::default(),
             head_reg: Default::default(),
             granule: Default::default(),
-            len: Default::default(),
+            beats: Default::default(),
+            beats_next: DFFWithInit::new(1.into()),
             flen: Default::default(),
             strobe: Default::default(),
             err: Default::default(),
@@ -94,7 +98,6 @@ impl Default for WindowCapture {
             odd_upper: Default::default(),
             odd_lower: Default::default(),
             beat_bytes: Default::default(),
-            sum: Default::default(),
             lanes_kept: std::array::from_fn(|j| Constant::new(((j + 1) as u64).into())),
         }
     }
@@ -103,7 +106,7 @@ impl Default for WindowCapture {
 impl Logic for WindowCapture {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, count, head_reg, len, flen, strobe, err, port);
+        dff_setup!(self, clock, count, head_reg, beats, beats_next, flen, strobe, err, port);
         self.even.next = 0.into();
         self.odd_upper.next = 0.into();
         self.odd_lower.next = 0.into();
@@ -137,10 +140,6 @@ impl Logic for WindowCapture {
                 self.beat_bytes.next = self.lanes_kept[j].val();
             }
         }
-        self.sum.next = self.len.q.val() + self.beat_bytes.val();
-        if self.sum.val().get_bit(16) {
-            self.sum.next = 0xFFFF.into();
-        }
         for j in 0..GRANULES {
             self.granule[j].clock.next = self.clock.val();
             self.granule[j].d.next = self.granule[j].q.val();
@@ -168,14 +167,31 @@ impl Logic for WindowCapture {
             if self.count.q.val() != 16 {
                 self.count.d.next = self.count.q.val() + 1;
             }
-            self.len.d.next = self.sum.val();
+            self.beats.d.next = self.beats_next.q.val();
+            if !self.beats_next.q.val().get_bit(13) {
+                self.beats_next.d.next = self.beats_next.q.val() + 1;
+            }
             if self.last.val() {
                 self.strobe.d.next = true;
                 self.err.d.next = self.error.val();
                 self.port.d.next = self.ingress.val();
-                self.flen.d.next = bit_cast::<16, 17>(self.sum.val());
+                // 8·beats + the last beat's bytes, as wires: {beats, bytes}
+                // or, for a full last beat, {beats + 1, 000}.
+                if self.beat_bytes.val() == 8 {
+                    self.flen.d.next = bit_cast::<16, 14>(self.beats_next.q.val()) << 3;
+                    if self.beats_next.q.val().get_bit(13) {
+                        self.flen.d.next = 0xFFFF.into();
+                    }
+                } else {
+                    self.flen.d.next =
+                        (bit_cast::<16, 14>(self.beats.q.val()) << 3) | bit_cast::<16, 4>(self.beat_bytes.val());
+                }
+                if self.beats.q.val().get_bit(13) {
+                    self.flen.d.next = 0xFFFF.into();
+                }
                 self.count.d.next = 0.into();
-                self.len.d.next = 0.into();
+                self.beats.d.next = 0.into();
+                self.beats_next.d.next = 1.into();
             }
         }
         self.strobe_out.next = self.strobe.q.val();

@@ -25,7 +25,8 @@ fn run(gaps: bool, seed: u64) {
     uut.connect_all();
     check_all(&mut uut).unwrap();
     let mut rng = Rng::new(seed);
-    let mut lens: Vec<usize> = vec![0, 1, 7, 8, 9, 14, 63, 64, 127, 128, 129, 1500, 9200];
+    // Around the 65535-byte saturation too: 8191 full beats + 7, + 8, more.
+    let mut lens: Vec<usize> = vec![0, 1, 7, 8, 9, 14, 63, 64, 127, 128, 129, 1500, 9200, 65535, 65536, 65537, 70000];
     lens.extend((0..200).map(|_| rng.below(300) as usize));
     for (n, &len) in lens.iter().enumerate() {
         let frame = rng.bytes(len);
