@@ -111,62 +111,29 @@ fn decide_ecp5_25f_fmax() {
     assert!(fmax >= 156.25, "Decide reaches {fmax:.1} MHz, below 156.25 MHz");
 }
 
-#[test]
-fn eth_parse_synthesises() {
-    check("eth_parse", EthParse::default());
+/// One test per block, so that they run in parallel.
+macro_rules! synthesises {
+    ($($test:ident: $block:expr;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check(stringify!($test), $block);
+            }
+        )*
+    };
 }
 
-#[test]
-fn ip_parse_synthesises() {
-    check("ip_parse", IpParse::default());
-}
-
-#[test]
-fn icmp_error_synthesises() {
-    check("icmp_error", IcmpError::default());
-}
-
-#[test]
-fn port_compare_synthesises() {
-    check("port_compare", PortCompare::default());
-}
-
-#[test]
-fn window_capture_synthesises() {
-    check("window_capture", WindowCapture::default());
-}
-
-#[test]
-fn egress_select_synthesises() {
-    check("egress_select", EgressSelect::new(&Config::builtin()));
-}
-
-#[test]
-fn packet_buffer_synthesises() {
-    check("packet_buffer", PacketBuffer::<10>::new(64));
-}
-
-#[test]
-fn counters_synthesises() {
-    check("counters", Counters::default());
-}
-
-#[test]
-fn control_port_synthesises() {
-    check("control_port", ControlPort::new(&Config::builtin()));
-}
-
-#[test]
-fn eth_mac_rx_synthesises() {
-    check("eth_mac_rx", EthMacRx::default());
-}
-
-#[test]
-fn eth_mac_tx_synthesises() {
-    check("eth_mac_tx", EthMacTx::default());
-}
-
-#[test]
-fn uart_bridge_synthesises() {
-    check("uart_bridge", UartBridge::new(1085, 1_250_000));
+synthesises! {
+    eth_parse_synthesises: EthParse::default();
+    ip_parse_synthesises: IpParse::default();
+    icmp_error_synthesises: IcmpError::default();
+    port_compare_synthesises: PortCompare::default();
+    window_capture_synthesises: WindowCapture::default();
+    egress_select_synthesises: EgressSelect::new(&Config::builtin());
+    packet_buffer_synthesises: PacketBuffer::<10>::new(64);
+    counters_synthesises: Counters::default();
+    control_port_synthesises: ControlPort::new(&Config::builtin());
+    eth_mac_rx_synthesises: EthMacRx::default();
+    eth_mac_tx_synthesises: EthMacTx::default();
+    uart_bridge_synthesises: UartBridge::new(1085, 1_250_000);
 }
