@@ -27,6 +27,8 @@ use crate::eth_parse::GRANULES;
 
 /// Beats that fill the 128-byte window.
 pub const WINDOW_BEATS: usize = model::verdict::WINDOW / crate::stream::BEAT_BYTES;
+// #[hdl_gen] needs a literal for the slot past the window.
+const _: () = assert!(WINDOW_BEATS == 16);
 
 #[derive(LogicBlock)]
 pub struct WindowCapture {
@@ -43,8 +45,12 @@ pub struct WindowCapture {
     pub frame_len: Signal<Out, Bits<16>>,
     pub mac_error: Signal<Out, Bit>,
     pub ingress_out: Signal<Out, Bits<8>>,
-    /// Beats of the current frame so far, saturating at WINDOW_BEATS.
-    count: DFF<Bits<5>>,
+    /// The beat's place in the frame, one-hot: bit k for beat k < 16, bit
+    /// 16 past the window. One-hot so that each granule's write enable is
+    /// one AND with the accepted beat (a decoded count fanned out to the
+    /// 1,024 window flip-flops was the core's critical path on ECP5).
+    slot: DFFWithInit<Bits<17>>,
+    next_slot: Signal<Local, Bits<17>>,
     head_reg: DFF<Bits<16>>,
     granule: [DFF<Bits<32>>; GRANULES],
     /// Beats of the current frame before this one, saturating at 2^13 (a
@@ -85,7 +91,8 @@ impl Default for WindowCapture {
             frame_len: Default::default(),
             mac_error: Default::default(),
             ingress_out: Default::default(),
-            count: Default::default(),
+            slot: DFFWithInit::new(1.into()),
+            next_slot: Default::default(),
             head_reg: Default::default(),
             granule: Default::default(),
             beats: Default::default(),
@@ -106,7 +113,7 @@ impl Default for WindowCapture {
 impl Logic for WindowCapture {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, count, head_reg, beats, beats_next, flen, strobe, err, port);
+        dff_setup!(self, clock, slot, head_reg, beats, beats_next, flen, strobe, err, port);
         self.even.next = 0.into();
         self.odd_upper.next = 0.into();
         self.odd_lower.next = 0.into();
@@ -140,33 +147,40 @@ impl Logic for WindowCapture {
                 self.beat_bytes.next = self.lanes_kept[j].val();
             }
         }
+        // The next beat's slot, bit by bit (a shift costs rust-hdl a big
+        // integer); bit 16 stays.
+        self.next_slot.next = 0.into();
+        for k in 0..WINDOW_BEATS {
+            self.next_slot.next = self.next_slot.val().replace_bit(k + 1, self.slot.q.val().get_bit(k));
+        }
+        if self.slot.q.val().get_bit(16) {
+            self.next_slot.next = self.slot.q.val();
+        }
         for j in 0..GRANULES {
             self.granule[j].clock.next = self.clock.val();
             self.granule[j].d.next = self.granule[j].q.val();
         }
         self.strobe.d.next = false;
         if self.beat.val() {
-            if self.count.q.val() == 0 {
+            if self.slot.q.val().get_bit(0) {
                 self.head_reg.d.next = self.odd_lower.val();
                 for j in 2..GRANULES {
                     self.granule[j].d.next = 0.into();
                 }
             }
             for k in 0..WINDOW_BEATS {
-                if self.count.q.val().index() == k {
+                if self.slot.q.val().get_bit(k) {
                     self.granule[2 * k].d.next = self.even.val();
                     self.granule[2 * k + 1].d.next = self.odd_upper.val();
                 }
             }
             for k in 1..WINDOW_BEATS {
-                if self.count.q.val().index() == k {
+                if self.slot.q.val().get_bit(k) {
                     self.granule[2 * k - 1].d.next =
                         self.granule[2 * k - 1].q.val() | bit_cast::<32, 16>(self.odd_lower.val());
                 }
             }
-            if self.count.q.val() != 16 {
-                self.count.d.next = self.count.q.val() + 1;
-            }
+            self.slot.d.next = self.next_slot.val();
             self.beats.d.next = self.beats_next.q.val();
             if !self.beats_next.q.val().get_bit(13) {
                 self.beats_next.d.next = self.beats_next.q.val() + 1;
@@ -189,7 +203,7 @@ impl Logic for WindowCapture {
                 if self.beats.q.val().get_bit(13) {
                     self.flen.d.next = 0xFFFF.into();
                 }
-                self.count.d.next = 0.into();
+                self.slot.d.next = 1.into();
                 self.beats.d.next = 0.into();
                 self.beats_next.d.next = 1.into();
             }
