@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use decide_support::{config_with_group_mac, crafted_frames, random_frame};
 use hdl::decide::{Decide, DECIDE_LATENCY, RULES};
 use hdl::eth_parse::{granule, GRANULES};
-use hdl::tool_run::{iverilog_run, scratch_dir};
+use hdl::tool_run::{scratch_dir, StimBench};
 use hdl::verdict_code::verdict_code;
 use model::frame_build::Rng;
 use model::Distributor;
@@ -29,17 +29,16 @@ fn decide_verilog_matches_model_in_iverilog() {
     check_all(&uut).expect("Decide passes rust-hdl's checks");
     std::fs::write(dir.join("top.v"), generate_verilog(&uut)).expect("write top.v");
 
-    // One stimulus line per frame: length (16 bits), bytes 0 and 1 (16),
-    // then granules 31 down to 0 (1024).
+    // One stimulus line per frame: strobe, length, bytes 0 and 1, then
+    // granules 31 down to 0 (1024 bits).
     let mut stim = String::new();
     for f in &frames {
-        write!(stim, "{:04x}{:02x}{:02x}", f.len().min(65535), f.first().unwrap_or(&0), f.get(1).unwrap_or(&0)).unwrap();
+        write!(stim, "1 {:04x} {:02x}{:02x} ", f.len().min(65535), f.first().unwrap_or(&0), f.get(1).unwrap_or(&0)).unwrap();
         for j in (0..GRANULES).rev() {
             write!(stim, "{:08x}", granule(f, j)).unwrap();
         }
         stim.push('\n');
     }
-    std::fs::write(dir.join("stim.hex"), stim).expect("write stimulus");
 
     let mac = config.group_mac.expect("config has a group MAC");
     let mut rules = String::new();
@@ -55,48 +54,26 @@ fn decide_verilog_matches_model_in_iverilog() {
         .unwrap();
     }
     let n = frames.len();
-    let tb = format!(
-        r#"module tb;
-  reg clock = 0;
-  reg strobe_in = 0;
-  reg [15:0] head = 0;
-  reg [1023:0] window = 0;
-  reg [15:0] frame_len = 0;
-  wire strobe_out, inner;
-  wire [2:0] verdict;
-  wire [7:0] group;
-  wire [143:0] key;
-  reg [1055:0] mem [0:{last}];
-  integer i, f;
-  top uut(.clock(clock), .strobe_in(strobe_in), .head(head),
+    let decls = format!(
+        r#"reg strobe_in; reg [15:0] head; reg [1023:0] window; reg [15:0] frame_len;
+wire strobe_out, inner; wire [2:0] verdict; wire [7:0] group; wire [143:0] key;
+top dut(.clock(clock), .strobe_in(strobe_in), .head(head),
 {granules}    .frame_len(frame_len),
     .group_mac(48'h{mac}), .group_mac_enable(1'b1),
-{rules}    .strobe_out(strobe_out), .verdict(verdict), .inner(inner), .group(group), .key(key));
-  initial begin
-    $readmemh("stim.hex", mem);
-    f = $fopen("out.txt", "w");
-    for (i = 0; i < {cycles}; i = i + 1) begin
-      if (i < {n}) begin
-        {{frame_len, head, window}} = mem[i];
-        strobe_in = 1;
-      end else
-        strobe_in = 0;
-      #1 clock = 1;
-      #1 clock = 0;
-      if (strobe_out) $fwrite(f, "%0d %0d %0d %h\n", verdict, inner, group, key);
-    end
-    $fclose(f);
-    $finish;
-  end
-endmodule
-"#,
-        last = n - 1,
-        cycles = n + DECIDE_LATENCY,
+{rules}    .strobe_out(strobe_out), .verdict(verdict), .inner(inner), .group(group), .key(key));"#,
         granules = (0..GRANULES).map(|j| format!("    .window${j}(window[{}:{}]),\n", 32 * j + 31, 32 * j)).collect::<String>(),
         mac = mac.iter().map(|b| format!("{b:02x}")).collect::<String>(),
     );
-    std::fs::write(dir.join("tb.v"), tb).expect("write testbench");
-    let lines = iverilog_run(&dir);
+    let bench = StimBench {
+        decls: &decls,
+        scan_format: "%d %h %h %h",
+        scan_args: "strobe_in, frame_len, head, window",
+        idle: "strobe_in = 0;",
+        sample: r#"if (strobe_out) $fdisplay(g, "%0d %0d %0d %h", verdict, inner, group, key);"#,
+    };
+    // The last decision shows DECIDE_LATENCY cycles after the last frame
+    // and is sampled before the next edge.
+    let lines = bench.run(&dir, &stim, n + DECIDE_LATENCY + 1);
     assert_eq!(lines.len(), n, "one decision per frame");
 
     let d = Distributor::new(&config);
