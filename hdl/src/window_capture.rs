@@ -3,6 +3,8 @@
 //! Ports
 //! - in: `clock`; `beat` (a beat is accepted this cycle), `data`, `keep`,
 //!   `last`, `error` (tuser), `ingress` — the s_axis beat as accepted.
+//!   `keep` is contiguous from lane 0 and full on every beat but the last
+//!   (AXI-stream as the core takes it): the length is counted in beats.
 //! - out, registered, high for one cycle the cycle after the last beat:
 //!   `strobe_out`; the first 128 bytes as `eth_parse` cuts them: `head`
 //!   (bytes 0 and 1, byte 0 in [15:8]) and `window` (32 granules, granule j
