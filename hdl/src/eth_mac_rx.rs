@@ -21,17 +21,26 @@
 //! Width conversion: GMII gives one byte per 125 MHz cycle, the stream one
 //! beat per cycle at most, so a beat is ready every 8th cycle and the
 //! stream runs at 1/8 of its capacity (`m_tvalid` high one cycle in eight
-//! when `m_tready` is high). The last beat of a frame leaves 2 cycles
-//! after `rx_dv` falls. GMII cannot stall: beats wait in a two-entry
-//! output queue (a full beat and the frame's last beat may come on
-//! consecutive cycles, since the end shows only when `rx_dv` falls). Taking
-//! a beat at least once in every 8 cycles never loses one. A beat that finds
-//! the queue full overwrites the newest entry, and the frame leaves with
-//! `tuser` = 1: frames are never silently damaged (if the overwritten beat
-//! was a frame's last, that frame merges with the next, which is flagged).
+//! when `m_tready` is high). GMII cannot stall: beats wait in a two-entry
+//! output queue. Taking a beat at least once in every 8 cycles never loses
+//! one. A beat that finds the queue full overwrites the newest entry, and
+//! the frame leaves with `tuser` = 1: frames are never silently damaged (if
+//! the overwritten beat was a frame's last, that frame merges with the
+//! next, which is flagged).
 //!
-//! Latency: frame byte k leaves in the beat ready 5 cycles after it was on
-//! GMII (4-byte FCS delay + input register) at the earliest.
+//! Timing (125 MHz on a crowded ECP5): every decision reads registers only,
+//! a few LUTs deep. The preamble and SFD compares are made on the GMII
+//! byte and registered with it (`pre`, `sfd`); the frame registers are
+//! cleared in every cycle outside a frame (not on the SFD alone); the byte
+//! goes into the beat at a 3-bit lane number (`lane`), not a general
+//! shift; the FCS comparison is registered (`crc_ok`) and the last beat
+//! is pushed one cycle after `rx_dv` falls (state `End`); a beat to push
+//! is first registered (`p_*`) so the queue's enables see flip-flops.
+//!
+//! Latency: frame byte k leaves in the beat ready 6 cycles after it was on
+//! GMII (input register + 4-byte FCS delay + push register) at the
+//! earliest; the last beat of a frame is ready 4 cycles after `rx_dv`
+//! falls.
 
 use rust_hdl::prelude::*;
 
@@ -42,6 +51,8 @@ pub enum RxState {
     Idle,
     Preamble,
     Data,
+    /// The cycle after `rx_dv` fell: the frame's last beat is pushed.
+    End,
     Drop,
 }
 
@@ -57,27 +68,39 @@ pub struct EthMacRx {
     pub m_tready: Signal<In, Bit>,
     pub m_tlast: Signal<Out, Bit>,
     pub m_tuser: Signal<Out, Bit>,
-    // GMII input registers.
+    // GMII input registers, with the byte's preamble and SFD compares.
     rxd: DFF<Bits<8>>,
     dv: DFF<Bit>,
     er: DFF<Bit>,
+    pre: DFF<Bit>,
+    sfd: DFF<Bit>,
     state: DFF<RxState>,
     crc: DFF<Bits<32>>,
     crc_step: Crc32Step,
     crc_init: Constant<Bits<32>>,
     residue: Constant<Bits<32>>,
+    /// `crc` held the residue (a good FCS) one cycle ago.
+    crc_ok: DFF<Bit>,
     /// Bytes after the SFD, saturating at 64 (bit 6 set: not a runt).
     count: DFF<Bits<7>>,
     /// `rx_er` or a lost beat in this frame.
     bad: DFF<Bit>,
-    /// The 4-byte FCS delay: oldest byte in [7:0]; `held` bytes valid.
+    /// The 4-byte FCS delay: oldest byte in [7:0]; `held` bytes valid
+    /// (0..=4: bit 2 set means full).
     delay: DFF<Bits<32>>,
     held: DFF<Bits<3>>,
-    /// The beat being assembled; `fill` lanes used (contiguous), `shift` =
-    /// 8 × lanes used, modulo 64.
+    /// The beat being assembled; `fill` lanes used (contiguous), the next
+    /// byte goes to lane `lane` (= lanes used, modulo 8).
     beat: DFF<Bits<64>>,
     fill: DFF<Bits<8>>,
-    shift: DFF<Bits<6>>,
+    lane: DFF<Bits<3>>,
+    /// A beat pushed last cycle, on its way into the queue.
+    p_valid: DFF<Bit>,
+    p_data: DFF<Bits<64>>,
+    p_keep: DFF<Bits<8>>,
+    p_last: DFF<Bit>,
+    /// The frame's error flag, meaningful with `p_last`.
+    p_user: DFF<Bit>,
     // Output queue, two entries; q0 drives the stream.
     queued: DFF<Bits<2>>,
     q0_data: DFF<Bits<64>>,
@@ -90,16 +113,13 @@ pub struct EthMacRx {
     q1_user: DFF<Bit>,
     /// This cycle: the oldest delayed byte leaves the delay into the beat.
     emit: Signal<Local, Bit>,
-    byte: Signal<Local, Bits<8>>,
-    /// This cycle: a beat enters the queue.
-    push: Signal<Local, Bit>,
-    push_data: Signal<Local, Bits<64>>,
-    push_keep: Signal<Local, Bits<8>>,
-    push_last: Signal<Local, Bit>,
-    push_user: Signal<Local, Bit>,
+    byte: Signal<Local, Bits<64>>,
+    /// The registered `p_*` beat enters the queue with this error flag.
+    enter_user: Signal<Local, Bit>,
     /// The stream takes q0 this cycle.
     pop: Signal<Local, Bit>,
-    /// A push finds the queue full: the newest entry is overwritten.
+    /// The beat entering finds the queue full: the newest entry is
+    /// overwritten.
     overrun: Signal<Local, Bit>,
 }
 
@@ -119,18 +139,26 @@ impl Default for EthMacRx {
             rxd: Default::default(),
             dv: Default::default(),
             er: Default::default(),
+            pre: Default::default(),
+            sfd: Default::default(),
             state: Default::default(),
             crc: Default::default(),
             crc_step: Default::default(),
             crc_init: Constant::new(0xFFFF_FFFFu32.to_bits()),
             residue: Constant::new(CRC32_RESIDUE.to_bits()),
+            crc_ok: Default::default(),
             count: Default::default(),
             bad: Default::default(),
             delay: Default::default(),
             held: Default::default(),
             beat: Default::default(),
             fill: Default::default(),
-            shift: Default::default(),
+            lane: Default::default(),
+            p_valid: Default::default(),
+            p_data: Default::default(),
+            p_keep: Default::default(),
+            p_last: Default::default(),
+            p_user: Default::default(),
             queued: Default::default(),
             q0_data: Default::default(),
             q0_keep: Default::default(),
@@ -142,11 +170,7 @@ impl Default for EthMacRx {
             q1_user: Default::default(),
             emit: Default::default(),
             byte: Default::default(),
-            push: Default::default(),
-            push_data: Default::default(),
-            push_keep: Default::default(),
-            push_last: Default::default(),
-            push_user: Default::default(),
+            enter_user: Default::default(),
             pop: Default::default(),
             overrun: Default::default(),
         }
@@ -157,29 +181,33 @@ impl Logic for EthMacRx {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, rxd, dv, er, state, crc, count, bad, delay, held, beat, fill, shift, queued, q0_data,
-            q0_keep, q0_last, q0_user, q1_data, q1_keep, q1_last, q1_user
+            self, clock, rxd, dv, er, pre, sfd, state, crc, crc_ok, count, bad, delay, held, beat, fill, lane,
+            p_valid, p_data, p_keep, p_last, p_user, queued, q0_data, q0_keep, q0_last, q0_user, q1_data,
+            q1_keep, q1_last, q1_user
         );
         self.rxd.d.next = self.gmii_rxd.val();
         self.dv.d.next = self.gmii_rx_dv.val();
         self.er.d.next = self.gmii_rx_er.val();
+        self.pre.d.next = self.gmii_rxd.val() == 0x55;
+        self.sfd.d.next = self.gmii_rxd.val() == 0xD5;
         self.crc_step.crc_in.next = self.crc.q.val();
         self.crc_step.data.next = self.rxd.q.val();
+        self.crc_ok.d.next = self.crc.q.val() == self.residue.val();
 
-        self.pop.next = (self.queued.q.val() != 0) & self.m_tready.val();
-        self.push.next = false;
-        self.push_data.next = self.beat.q.val();
-        self.push_keep.next = self.fill.q.val();
-        self.push_last.next = false;
-        self.push_user.next = false;
-        self.overrun.next = (self.queued.q.val() == 2) & !self.pop.val();
+        // The beat assembled so far goes to the push register every cycle;
+        // `p_valid` says when it is a beat to queue.
+        self.p_valid.d.next = false;
+        self.p_data.d.next = self.beat.q.val();
+        self.p_keep.d.next = self.fill.q.val();
+        self.p_last.d.next = false;
+        self.p_user.d.next = self.bad.q.val() | !self.crc_ok.q.val() | !self.count.q.val().get_bit(6);
         self.emit.next = false;
-        self.byte.next = self.delay.q.val().get_bits::<8>(0);
+        self.byte.next = bit_cast::<64, 8>(self.delay.q.val().get_bits::<8>(0));
 
         match self.state.q.val() {
             RxState::Idle => {
                 if self.dv.q.val() {
-                    if self.rxd.q.val() == 0x55 {
+                    if self.pre.q.val() {
                         self.state.d.next = RxState::Preamble;
                     } else {
                         self.state.d.next = RxState::Drop;
@@ -189,16 +217,9 @@ impl Logic for EthMacRx {
             RxState::Preamble => {
                 if !self.dv.q.val() {
                     self.state.d.next = RxState::Idle;
-                } else if self.rxd.q.val() == 0xD5 {
+                } else if self.sfd.q.val() {
                     self.state.d.next = RxState::Data;
-                    self.crc.d.next = self.crc_init.val();
-                    self.count.d.next = 0.into();
-                    self.bad.d.next = false;
-                    self.held.d.next = 0.into();
-                    self.fill.d.next = 0.into();
-                    self.shift.d.next = 0.into();
-                    self.beat.d.next = 0.into();
-                } else if self.rxd.q.val() != 0x55 {
+                } else if !self.pre.q.val() {
                     self.state.d.next = RxState::Drop;
                 }
             }
@@ -213,22 +234,30 @@ impl Logic for EthMacRx {
                     }
                     self.delay.d.next =
                         (self.delay.q.val() >> 8) | (bit_cast::<32, 8>(self.rxd.q.val()) << 24);
-                    if self.held.q.val() == 4 {
+                    if self.held.q.val().get_bit(2) {
                         self.emit.next = true;
                     } else {
                         self.held.d.next = self.held.q.val() + 1;
                     }
                 } else {
-                    // End of frame: the beat being assembled is the last.
-                    self.state.d.next = RxState::Idle;
-                    if self.fill.q.val().get_bit(0) {
-                        self.push.next = true;
-                        self.push_last.next = true;
-                        self.push_user.next = self.bad.q.val()
-                            | self.overrun.val()
-                            | (self.crc.q.val() != self.residue.val())
-                            | !self.count.q.val().get_bit(6);
+                    self.state.d.next = RxState::End;
+                }
+            }
+            RxState::End => {
+                // The beat being assembled is the frame's last (`crc_ok`
+                // now covers every byte). A new burst may already start.
+                if self.fill.q.val().get_bit(0) {
+                    self.p_valid.d.next = true;
+                    self.p_last.d.next = true;
+                }
+                if self.dv.q.val() {
+                    if self.pre.q.val() {
+                        self.state.d.next = RxState::Preamble;
+                    } else {
+                        self.state.d.next = RxState::Drop;
                     }
+                } else {
+                    self.state.d.next = RxState::Idle;
                 }
             }
             RxState::Drop => {
@@ -238,39 +267,53 @@ impl Logic for EthMacRx {
             }
         }
 
-        // A frame byte (past the FCS delay) joins the beat; a full beat
-        // leaves first, as not last (a later byte proves it is not).
+        // Outside a frame the frame registers are held cleared, so the SFD
+        // only has to change the state.
+        if (self.state.q.val() != RxState::Data) & (self.state.q.val() != RxState::End) {
+            self.crc.d.next = self.crc_init.val();
+            self.count.d.next = 0.into();
+            self.bad.d.next = false;
+            self.held.d.next = 0.into();
+            self.fill.d.next = 0.into();
+            self.lane.d.next = 0.into();
+            self.beat.d.next = 0.into();
+        }
+
+        // A frame byte (past the FCS delay) joins the beat; a full beat is
+        // pushed first, as not last (a later byte proves it is not).
         if self.emit.val() {
+            self.lane.d.next = self.lane.q.val() + 1;
             if self.fill.q.val().get_bit(7) {
-                self.push.next = true;
-                if self.overrun.val() {
-                    self.bad.d.next = true;
-                }
-                self.beat.d.next = bit_cast::<64, 8>(self.byte.val());
+                self.p_valid.d.next = true;
+                self.beat.d.next = self.byte.val();
                 self.fill.d.next = 1.into();
-                self.shift.d.next = 8.into();
             } else {
-                self.beat.d.next =
-                    self.beat.q.val() | (bit_cast::<64, 8>(self.byte.val()) << self.shift.q.val());
+                self.beat.d.next = self.beat.q.val() | (self.byte.val() << (bit_cast::<6, 3>(self.lane.q.val()) << 3));
                 self.fill.d.next = (self.fill.q.val() << 1) | 1;
-                self.shift.d.next = self.shift.q.val() + 8;
             }
         }
 
-        // Output queue (two entries, like a skid buffer): a full beat and
-        // the frame's last beat can be pushed on consecutive cycles (the
-        // frame's end shows one cycle after its last byte left the delay).
-        if self.push.val() {
+        // Output queue (two entries, like a skid buffer) fed from the push
+        // register.
+        self.pop.next = (self.queued.q.val() != 0) & self.m_tready.val();
+        self.overrun.next = (self.queued.q.val() == 2) & !self.pop.val();
+        self.enter_user.next = self.p_last.q.val() & (self.p_user.q.val() | self.overrun.val());
+        if self.p_valid.q.val() & self.overrun.val() & !self.p_last.q.val() {
+            // The frame goes on (its last beat is pushed at least a cycle
+            // from now): it carries the loss on that beat.
+            self.bad.d.next = true;
+        }
+        if self.p_valid.q.val() {
             if (self.queued.q.val() == 0) | ((self.queued.q.val() == 1) & self.pop.val()) {
-                self.q0_data.d.next = self.push_data.val();
-                self.q0_keep.d.next = self.push_keep.val();
-                self.q0_last.d.next = self.push_last.val();
-                self.q0_user.d.next = self.push_user.val();
+                self.q0_data.d.next = self.p_data.q.val();
+                self.q0_keep.d.next = self.p_keep.q.val();
+                self.q0_last.d.next = self.p_last.q.val();
+                self.q0_user.d.next = self.enter_user.val();
             } else {
-                self.q1_data.d.next = self.push_data.val();
-                self.q1_keep.d.next = self.push_keep.val();
-                self.q1_last.d.next = self.push_last.val();
-                self.q1_user.d.next = self.push_user.val();
+                self.q1_data.d.next = self.p_data.q.val();
+                self.q1_keep.d.next = self.p_keep.q.val();
+                self.q1_last.d.next = self.p_last.q.val();
+                self.q1_user.d.next = self.enter_user.val();
             }
         }
         if self.pop.val() & (self.queued.q.val() == 2) {
@@ -279,10 +322,10 @@ impl Logic for EthMacRx {
             self.q0_last.d.next = self.q1_last.q.val();
             self.q0_user.d.next = self.q1_user.q.val();
         }
-        if self.push.val() & !self.pop.val() & (self.queued.q.val() != 2) {
+        if self.p_valid.q.val() & !self.pop.val() & (self.queued.q.val() != 2) {
             self.queued.d.next = self.queued.q.val() + 1;
         }
-        if !self.push.val() & self.pop.val() {
+        if !self.p_valid.q.val() & self.pop.val() {
             self.queued.d.next = self.queued.q.val() - 1;
         }
         self.m_tdata.next = self.q0_data.q.val();
