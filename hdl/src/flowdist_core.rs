@@ -38,7 +38,7 @@
 //! Latency, first beat in to first beat out, output ready, core idle, frame
 //! of n beats at one beat per cycle: n + `CORE_LATENCY_FIXED` cycles
 //! (`DECISION_LATENCY` + 1 + `PACKET_BUFFER_LATENCY`; measured by the tests).
-//! The decision path after the last beat: window capture 1, `Decide`
+//! The decision path after the last beat: `WINDOW_CAPTURE_LATENCY`, `Decide`
 //! `DECIDE_LATENCY`, `Toeplitz` `TOEPLITZ_LATENCY`, `AllocTable`
 //! `ALLOC_TABLE_LATENCY`, `EgressSelect` `EGRESS_SELECT_LATENCY`; then the
 //! decision FIFO 1 and the packet buffer's read `PACKET_BUFFER_LATENCY`
@@ -62,7 +62,7 @@ use crate::egress_select::{EgressSelect, EGRESS_SELECT_LATENCY};
 use crate::packet_buffer::{PacketBuffer, PACKET_BUFFER_LATENCY};
 use crate::stream::{DecisionFifo, Delay, FrameInfo};
 use crate::toeplitz::{Toeplitz, TOEPLITZ_LATENCY};
-use crate::window_capture::WindowCapture;
+use crate::window_capture::{WindowCapture, WINDOW_CAPTURE_LATENCY};
 
 /// Default packet-buffer size: 2^11 beats = 16 KiB.
 pub const DEFAULT_BUFFER_ADDR_BITS: usize = 11;
@@ -71,7 +71,7 @@ pub const DECISION_DEPTH: usize = 256;
 const DECISION_ADDR_BITS: usize = 8;
 
 /// Cycles from a frame's last beat in to its decision entering the FIFO.
-pub const DECISION_LATENCY: usize = 1 + DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY + EGRESS_SELECT_LATENCY;
+pub const DECISION_LATENCY: usize = WINDOW_CAPTURE_LATENCY + DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY + EGRESS_SELECT_LATENCY;
 /// First beat out = first beat in + frame beats + this, on an idle core.
 pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + 1 + PACKET_BUFFER_LATENCY;
 
@@ -124,8 +124,8 @@ pub struct FlowdistCore<const A: usize> {
     group_to_table: Delay<Bits<8>, TOEPLITZ_LATENCY>,
     group_to_egress: Delay<Bits<8>, ALLOC_TABLE_LATENCY>,
     hash_delay: Delay<Bits<32>, ALLOC_TABLE_LATENCY>,
-    commit_to_toeplitz: Delay<Bit, DECIDE_LATENCY>,
-    commit_to_table: Delay<Bit, { DECIDE_LATENCY + TOEPLITZ_LATENCY }>,
+    commit_to_toeplitz: Delay<Bit, { WINDOW_CAPTURE_LATENCY - 1 + DECIDE_LATENCY }>,
+    commit_to_table: Delay<Bit, { WINDOW_CAPTURE_LATENCY - 1 + DECIDE_LATENCY + TOEPLITZ_LATENCY }>,
     info: Signal<Local, FrameInfo>,
     out_meta: Signal<Local, crate::stream::Egress>,
 }

@@ -27,6 +27,9 @@ use rust_hdl::prelude::*;
 
 use crate::eth_parse::GRANULES;
 
+/// Cycles from the last beat in to `strobe_out`.
+pub const WINDOW_CAPTURE_LATENCY: usize = 1;
+
 /// Beats that fill the 128-byte window.
 pub const WINDOW_BEATS: usize = model::verdict::WINDOW / crate::stream::BEAT_BYTES;
 // #[hdl_gen] needs a literal for the slot past the window.
