@@ -14,28 +14,26 @@
 //! port 0 leaves on eth0, every other egress port on eth1 (the special
 //! ports of the config should be 0 or 1 on this board).
 //!
-//! Clocks: each MAC receiver runs on its PHY's receive clock; an
-//! asynchronous FIFO (512 beats) per port brings the beats to `clock`
-//! (125 MHz from the PLL), which runs the core, the transmitters and the
-//! bridge. The receivers deliver a beat every 8 cycles at most and the core
-//! takes one per cycle, so the FIFOs only absorb the core's short stalls.
+//! Clocks: each MAC receiver runs on its PHY's receive clock; a
+//! clock-crossing FIFO (`BeatFifo`, 512 beats, Gray pointers) per port
+//! brings the beats to `clock` (125 MHz from the PLL), which runs the core,
+//! the transmitters and the bridge. The receivers deliver a beat every 8
+//! cycles at most and each FIFO gives one every 2 cycles at most, so the
+//! FIFOs only absorb the core's stalls and the other port's frames.
 //! The transmitters are fed from the core's packet buffer, which holds
 //! whole frames (store and forward), so they never underrun.
 //!
-//! Timing (125 MHz on the 25F, speed 6): each FIFO's head beat is moved
-//! into a register (`slot0`/`slot1`) as soon as the register is free or
-//! being emptied, so the FIFO's block-RAM output (5.8 ns clock-to-out)
-//! goes straight into flip-flops and the arbiter and the core see
-//! registers; a beat per cycle still flows. On the write side each
-//! receiver's `m_tready` is a register (`room0`/`room1`, in the receive
-//! clock domain) set from the FIFO's `almost_full` (4 places left), not
-//! the combinational `full`: a flag one cycle old still leaves room for
-//! the two beats it can let through.
+//! Timing (125 MHz on the 25F, speed 6): each FIFO's head beat is a
+//! register, filled straight from the block RAM's output (5.8 ns
+//! clock-to-out), so the arbiter and the core see flip-flops; each
+//! receiver's `m_tready` is the FIFO's registered `room` (32 places left),
+//! computed from a registered fill level.
 //!
 //! The GMII signals here are what the DDR input/output registers of the
 //! Verilog top give and take (RGMII: rising edge bits 3:0 and rx_dv,
 //! falling edge bits 7:4 and rx_dv ^ rx_er).
 
+use crate::beat_fifo::BeatFifo;
 use hdl::eth_mac_rx::EthMacRx;
 use hdl::eth_mac_tx::EthMacTx;
 use hdl::flowdist_core::{flatten_names, FlowdistCore};
@@ -48,10 +46,6 @@ pub const BUFFER_ADDR_BITS: usize = 10;
 pub const UART_CLOCKS_PER_BIT: u32 = 1085;
 /// 10 ms without a byte drops a partial UART frame.
 pub const UART_TIMEOUT: u32 = 1_250_000;
-
-/// A beat through the clock-domain FIFO: [63:0] data, [71:64] keep,
-/// [72] last, [73] user; `almost_full` at 512 - 4 beats.
-type BeatFifo = AsynchronousFIFO<Bits<74>, 9, 10, 4>;
 
 #[derive(LogicBlock)]
 pub struct Colorlight5a75bCore {
@@ -80,15 +74,6 @@ pub struct Colorlight5a75bCore {
     tx0: EthMacTx,
     tx1: EthMacTx,
     bridge: UartBridge,
-    /// Room in each FIFO (not almost full), registered in its receive
-    /// clock domain.
-    room0: DFF<Bit>,
-    room1: DFF<Bit>,
-    /// Each FIFO's head beat, registered.
-    slot0_valid: DFF<Bit>,
-    slot0: DFF<Bits<74>>,
-    slot1_valid: DFF<Bit>,
-    slot1: DFF<Bits<74>>,
     /// Arbiter: a frame is being passed from slot `sel`.
     busy: DFF<Bit>,
     sel: DFF<Bit>,
@@ -126,12 +111,6 @@ impl Colorlight5a75bCore {
             tx0: Default::default(),
             tx1: Default::default(),
             bridge: UartBridge::new(UART_CLOCKS_PER_BIT, UART_TIMEOUT),
-            room0: Default::default(),
-            room1: Default::default(),
-            slot0_valid: Default::default(),
-            slot0: Default::default(),
-            slot1_valid: Default::default(),
-            slot1: Default::default(),
             busy: Default::default(),
             sel: Default::default(),
             head: Default::default(),
@@ -145,17 +124,15 @@ impl Colorlight5a75bCore {
 impl Logic for Colorlight5a75bCore {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, slot0_valid, slot0, slot1_valid, slot1, busy, sel);
+        dff_setup!(self, clock, busy, sel);
         // Receivers, in their PHYs' clock domains, into the FIFOs.
         self.rx0.clock.next = self.rx0_clock.val();
         self.rx0.gmii_rxd.next = self.gmii0_rxd.val();
         self.rx0.gmii_rx_dv.next = self.gmii0_rx_dv.val();
         self.rx0.gmii_rx_er.next = self.gmii0_rx_er.val();
-        self.room0.clock.next = self.rx0_clock.val();
-        self.room0.d.next = !self.fifo0.almost_full.val();
-        self.rx0.m_tready.next = self.room0.q.val();
+        self.rx0.m_tready.next = self.fifo0.room.val();
         self.fifo0.write_clock.next = self.rx0_clock.val();
-        self.fifo0.write.next = self.rx0.m_tvalid.val() & self.room0.q.val();
+        self.fifo0.write.next = self.rx0.m_tvalid.val() & self.fifo0.room.val();
         self.fifo0.data_in.next = (bit_cast::<74, 1>(self.rx0.m_tuser.val().into()) << 73)
             | (bit_cast::<74, 1>(self.rx0.m_tlast.val().into()) << 72)
             | (bit_cast::<74, 8>(self.rx0.m_tkeep.val()) << 64)
@@ -164,11 +141,9 @@ impl Logic for Colorlight5a75bCore {
         self.rx1.gmii_rxd.next = self.gmii1_rxd.val();
         self.rx1.gmii_rx_dv.next = self.gmii1_rx_dv.val();
         self.rx1.gmii_rx_er.next = self.gmii1_rx_er.val();
-        self.room1.clock.next = self.rx1_clock.val();
-        self.room1.d.next = !self.fifo1.almost_full.val();
-        self.rx1.m_tready.next = self.room1.q.val();
+        self.rx1.m_tready.next = self.fifo1.room.val();
         self.fifo1.write_clock.next = self.rx1_clock.val();
-        self.fifo1.write.next = self.rx1.m_tvalid.val() & self.room1.q.val();
+        self.fifo1.write.next = self.rx1.m_tvalid.val() & self.fifo1.room.val();
         self.fifo1.data_in.next = (bit_cast::<74, 1>(self.rx1.m_tuser.val().into()) << 73)
             | (bit_cast::<74, 1>(self.rx1.m_tlast.val().into()) << 72)
             | (bit_cast::<74, 8>(self.rx1.m_tkeep.val()) << 64)
@@ -178,20 +153,20 @@ impl Logic for Colorlight5a75bCore {
 
         // Arbiter: whole frames, alternating when both ports have one.
         if !self.busy.q.val() {
-            if self.slot0_valid.q.val() & (self.sel.q.val() | !self.slot1_valid.q.val()) {
+            if self.fifo0.valid.val() & (self.sel.q.val() | !self.fifo1.valid.val()) {
                 self.busy.d.next = true;
                 self.sel.d.next = false;
-            } else if self.slot1_valid.q.val() {
+            } else if self.fifo1.valid.val() {
                 self.busy.d.next = true;
                 self.sel.d.next = true;
             }
         }
         if self.sel.q.val() {
-            self.head.next = self.slot1.q.val();
-            self.head_valid.next = self.slot1_valid.q.val();
+            self.head.next = self.fifo1.data_out.val();
+            self.head_valid.next = self.fifo1.valid.val();
         } else {
-            self.head.next = self.slot0.q.val();
-            self.head_valid.next = self.slot0_valid.q.val();
+            self.head.next = self.fifo0.data_out.val();
+            self.head_valid.next = self.fifo0.valid.val();
         }
         self.core.clock.next = self.clock.val();
         self.core.s_axis_tdata.next = self.head.val().get_bits::<64>(0);
@@ -204,23 +179,8 @@ impl Logic for Colorlight5a75bCore {
         if self.take.val() & self.head.val().get_bit(72) {
             self.busy.d.next = false;
         }
-        // Slots refill from their FIFO when empty or taken this cycle.
-        self.fifo0.read.next =
-            !self.fifo0.empty.val() & (!self.slot0_valid.q.val() | (self.take.val() & !self.sel.q.val()));
-        self.fifo1.read.next =
-            !self.fifo1.empty.val() & (!self.slot1_valid.q.val() | (self.take.val() & self.sel.q.val()));
-        if self.fifo0.read.val() {
-            self.slot0_valid.d.next = true;
-            self.slot0.d.next = self.fifo0.data_out.val();
-        } else if self.take.val() & !self.sel.q.val() {
-            self.slot0_valid.d.next = false;
-        }
-        if self.fifo1.read.val() {
-            self.slot1_valid.d.next = true;
-            self.slot1.d.next = self.fifo1.data_out.val();
-        } else if self.take.val() & self.sel.q.val() {
-            self.slot1_valid.d.next = false;
-        }
+        self.fifo0.take.next = self.take.val() & !self.sel.q.val();
+        self.fifo1.take.next = self.take.val() & self.sel.q.val();
 
         // Egress: port 0 to eth0, every other port to eth1.
         self.to_port0.next = self.core.m_axis_tdest.val() == 0;

@@ -3,6 +3,7 @@
 //! hand-written Verilog top in `boards/verilog/` with the vendor primitives
 //! (PLL, DDR I/O, transceiver cores) that only the synthesis flow sees.
 
+pub mod beat_fifo;
 pub mod colorlight_5a_75b;
 pub mod kcu105;
 

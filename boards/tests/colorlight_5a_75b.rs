@@ -2,7 +2,7 @@
 //! go in as GMII (preamble, FCS computed here) on one port and must come
 //! out of the port the model chooses, as the model rewrites them, padded
 //! and with a correct FCS. All clocks run in step here (the FIFOs' clock
-//! crossing is rust-hdl's AsynchronousFIFO, exercised in lock step).
+//! crossing across unrelated clocks is tests/beat_fifo.rs).
 
 mod support;
 
