@@ -3,10 +3,10 @@
 //! lists them): the portable part of the board top, `Colorlight5a75bCore`.
 //!
 //! ```text
-//!  eth0 GMII rx ─ EthMacRx ─ async FIFO ─┐                 ┌─ tdest 0 ─ EthMacTx ─ eth0 GMII tx
-//!   (rx0_clock)                           ├─ Arbiter ─ FlowdistCore ─┤
-//!  eth1 GMII rx ─ EthMacRx ─ async FIFO ─┘  (ingress 0/1)  └─ else ─── EthMacTx ─ eth1 GMII tx
-//!   (rx1_clock)                     uart ─ UartBridge ─ control port
+//!  eth0 GMII rx ─ EthMacRx ─ BeatFifo ─┐                                   ┌─ tdest 0 ─ EthMacTx ─ eth0 GMII tx
+//!   (rx0_clock)                         ├─ Arbiter ─ slice ─ FlowdistCore ─ slice ─┤
+//!  eth1 GMII rx ─ EthMacRx ─ BeatFifo ─┘  (ingress 0/1)                     └─ else ─── EthMacTx ─ eth1 GMII tx
+//!   (rx1_clock)                          uart ─ UartBridge ─ control port
 //! ```
 //! Port 0 faces the network, port 1 the TMMs (behind a switch, reached by
 //! destination-MAC rewrite); the board config (boards/colorlight_5a_75b.toml)
@@ -25,15 +25,18 @@
 //!
 //! Timing (125 MHz on the 25F, speed 6): each FIFO's head beat is a
 //! register, filled straight from the block RAM's output (5.8 ns
-//! clock-to-out), so the arbiter and the core see flip-flops; each
-//! receiver's `m_tready` is the FIFO's registered `room` (32 places left),
-//! computed from a registered fill level.
+//! clock-to-out); each receiver's `m_tready` is the FIFO's registered
+//! `room` (32 places left), computed from a registered fill level. The
+//! core's input and output streams go through register slices
+//! (`to_core`, `from_core`), so its handshakes never run through the
+//! arbiter or the transmitters' state machines.
 //!
 //! The GMII signals here are what the DDR input/output registers of the
 //! Verilog top give and take (RGMII: rising edge bits 3:0 and rx_dv,
 //! falling edge bits 7:4 and rx_dv ^ rx_er).
 
 use crate::beat_fifo::BeatFifo;
+use crate::reg_slice::RegSlice;
 use hdl::eth_mac_rx::EthMacRx;
 use hdl::eth_mac_tx::EthMacTx;
 use hdl::flowdist_core::{flatten_names, FlowdistCore};
@@ -70,7 +73,13 @@ pub struct Colorlight5a75bCore {
     rx1: EthMacRx,
     fifo0: BeatFifo,
     fifo1: BeatFifo,
+    /// The arbiter's beat to the core: [73:0] as in the FIFOs, [74] the
+    /// ingress port.
+    to_core: RegSlice<75>,
     core: FlowdistCore<BUFFER_ADDR_BITS>,
+    /// The core's beat to the transmitters: [63:0] data, [71:64] keep,
+    /// [72] last, [73] egress port 0 (else eth1).
+    from_core: RegSlice<74>,
     tx0: EthMacTx,
     tx1: EthMacTx,
     bridge: UartBridge,
@@ -81,6 +90,7 @@ pub struct Colorlight5a75bCore {
     head_valid: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
     to_port0: Signal<Local, Bit>,
+    beat_out: Signal<Local, Bits<74>>,
 }
 
 impl Colorlight5a75bCore {
@@ -107,7 +117,9 @@ impl Colorlight5a75bCore {
             rx1: Default::default(),
             fifo0: Default::default(),
             fifo1: Default::default(),
+            to_core: Default::default(),
             core: FlowdistCore::new(config)?,
+            from_core: Default::default(),
             tx0: Default::default(),
             tx1: Default::default(),
             bridge: UartBridge::new(UART_CLOCKS_PER_BIT, UART_TIMEOUT),
@@ -117,6 +129,7 @@ impl Colorlight5a75bCore {
             head_valid: Default::default(),
             take: Default::default(),
             to_port0: Default::default(),
+            beat_out: Default::default(),
         })
     }
 }
@@ -168,38 +181,53 @@ impl Logic for Colorlight5a75bCore {
             self.head.next = self.fifo0.data_out.val();
             self.head_valid.next = self.fifo0.valid.val();
         }
-        self.core.clock.next = self.clock.val();
-        self.core.s_axis_tdata.next = self.head.val().get_bits::<64>(0);
-        self.core.s_axis_tkeep.next = self.head.val().get_bits::<8>(64);
-        self.core.s_axis_tlast.next = self.head.val().get_bit(72);
-        self.core.s_axis_tuser.next = self.head.val().get_bit(73);
-        self.core.s_axis_ingress_port.next = bit_cast::<8, 1>(self.sel.q.val().into());
-        self.core.s_axis_tvalid.next = self.busy.q.val() & self.head_valid.val();
-        self.take.next = self.busy.q.val() & self.head_valid.val() & self.core.s_axis_tready.val();
+        // Through a register slice both ways, so that the core's stream
+        // handshakes meet flip-flops only.
+        self.to_core.clock.next = self.clock.val();
+        self.to_core.s_data.next =
+            (bit_cast::<75, 1>(self.sel.q.val().into()) << 74) | bit_cast::<75, 74>(self.head.val());
+        self.to_core.s_valid.next = self.busy.q.val() & self.head_valid.val();
+        self.take.next = self.busy.q.val() & self.head_valid.val() & self.to_core.s_ready.val();
         if self.take.val() & self.head.val().get_bit(72) {
             self.busy.d.next = false;
         }
         self.fifo0.take.next = self.take.val() & !self.sel.q.val();
         self.fifo1.take.next = self.take.val() & self.sel.q.val();
+        self.core.clock.next = self.clock.val();
+        self.core.s_axis_tdata.next = self.to_core.m_data.val().get_bits::<64>(0);
+        self.core.s_axis_tkeep.next = self.to_core.m_data.val().get_bits::<8>(64);
+        self.core.s_axis_tlast.next = self.to_core.m_data.val().get_bit(72);
+        self.core.s_axis_tuser.next = self.to_core.m_data.val().get_bit(73);
+        self.core.s_axis_ingress_port.next = bit_cast::<8, 1>(self.to_core.m_data.val().get_bit(74).into());
+        self.core.s_axis_tvalid.next = self.to_core.m_valid.val();
+        self.to_core.m_ready.next = self.core.s_axis_tready.val();
 
         // Egress: port 0 to eth0, every other port to eth1.
-        self.to_port0.next = self.core.m_axis_tdest.val() == 0;
+        self.from_core.clock.next = self.clock.val();
+        self.from_core.s_data.next = (bit_cast::<74, 1>((self.core.m_axis_tdest.val() == 0).into()) << 73)
+            | (bit_cast::<74, 1>(self.core.m_axis_tlast.val().into()) << 72)
+            | (bit_cast::<74, 8>(self.core.m_axis_tkeep.val()) << 64)
+            | bit_cast::<74, 64>(self.core.m_axis_tdata.val());
+        self.from_core.s_valid.next = self.core.m_axis_tvalid.val();
+        self.core.m_axis_tready.next = self.from_core.s_ready.val();
+        self.beat_out.next = self.from_core.m_data.val();
+        self.to_port0.next = self.beat_out.val().get_bit(73);
         self.tx0.clock.next = self.clock.val();
         self.tx1.clock.next = self.clock.val();
-        self.tx0.s_tdata.next = self.core.m_axis_tdata.val();
-        self.tx1.s_tdata.next = self.core.m_axis_tdata.val();
-        self.tx0.s_tkeep.next = self.core.m_axis_tkeep.val();
-        self.tx1.s_tkeep.next = self.core.m_axis_tkeep.val();
-        self.tx0.s_tlast.next = self.core.m_axis_tlast.val();
-        self.tx1.s_tlast.next = self.core.m_axis_tlast.val();
+        self.tx0.s_tdata.next = self.beat_out.val().get_bits::<64>(0);
+        self.tx1.s_tdata.next = self.beat_out.val().get_bits::<64>(0);
+        self.tx0.s_tkeep.next = self.beat_out.val().get_bits::<8>(64);
+        self.tx1.s_tkeep.next = self.beat_out.val().get_bits::<8>(64);
+        self.tx0.s_tlast.next = self.beat_out.val().get_bit(72);
+        self.tx1.s_tlast.next = self.beat_out.val().get_bit(72);
         self.tx0.s_tuser.next = false;
         self.tx1.s_tuser.next = false;
-        self.tx0.s_tvalid.next = self.core.m_axis_tvalid.val() & self.to_port0.val();
-        self.tx1.s_tvalid.next = self.core.m_axis_tvalid.val() & !self.to_port0.val();
+        self.tx0.s_tvalid.next = self.from_core.m_valid.val() & self.to_port0.val();
+        self.tx1.s_tvalid.next = self.from_core.m_valid.val() & !self.to_port0.val();
         if self.to_port0.val() {
-            self.core.m_axis_tready.next = self.tx0.s_tready.val();
+            self.from_core.m_ready.next = self.tx0.s_tready.val();
         } else {
-            self.core.m_axis_tready.next = self.tx1.s_tready.val();
+            self.from_core.m_ready.next = self.tx1.s_tready.val();
         }
         self.gmii0_txd.next = self.tx0.gmii_txd.val();
         self.gmii0_tx_en.next = self.tx0.gmii_tx_en.val();

@@ -6,6 +6,7 @@
 pub mod beat_fifo;
 pub mod colorlight_5a_75b;
 pub mod kcu105;
+pub mod reg_slice;
 
 use hdl::flowdist_core::flatten_names;
 use rust_hdl::prelude::*;
