@@ -126,6 +126,10 @@ pub struct FlowdistCore<const A: usize> {
     hash_delay: Delay<Bits<32>, ALLOC_TABLE_LATENCY>,
     commit_to_toeplitz: Delay<Bit, { WINDOW_CAPTURE_LATENCY - 1 + DECIDE_LATENCY }>,
     commit_to_table: Delay<Bit, { WINDOW_CAPTURE_LATENCY - 1 + DECIDE_LATENCY + TOEPLITZ_LATENCY }>,
+    /// The buffer's facts of a frame (out the cycle after its last beat)
+    /// wait for the window capture's.
+    cut_to_capture: Delay<Bit, { WINDOW_CAPTURE_LATENCY - 1 }>,
+    beats_to_capture: Delay<Bits<16>, { WINDOW_CAPTURE_LATENCY - 1 }>,
     info: Signal<Local, FrameInfo>,
     out_meta: Signal<Local, crate::stream::Egress>,
 }
@@ -190,6 +194,8 @@ impl<const A: usize> FlowdistCore<A> {
             hash_delay: Default::default(),
             commit_to_toeplitz: Default::default(),
             commit_to_table: Default::default(),
+            cut_to_capture: Default::default(),
+            beats_to_capture: Default::default(),
             info: Default::default(),
             out_meta: Default::default(),
         })
@@ -202,7 +208,7 @@ impl<const A: usize> Logic for FlowdistCore<A> {
         clock!(
             self, clock, control, capture, buffer, decide, toeplitz, alloc, egress, counters, decisions, info_delay,
             verdict_delay, inner_delay, group_to_table, group_to_egress, hash_delay, commit_to_toeplitz,
-            commit_to_table
+            commit_to_table, cut_to_capture, beats_to_capture
         );
         // Control port.
         self.control.ctrl_addr.next = self.ctrl_addr.val();
@@ -242,8 +248,10 @@ impl<const A: usize> Logic for FlowdistCore<A> {
             self.decide.rule_valid[i].next = self.control.rule_valid[i].val();
         }
         self.info.next.ingress = self.capture.ingress_out.val();
-        self.info.next.error = self.capture.mac_error.val() | self.buffer.frame_cut.val();
-        self.info.next.beats = self.buffer.frame_beats.val();
+        self.cut_to_capture.data_in.next = self.buffer.frame_cut.val();
+        self.beats_to_capture.data_in.next = self.buffer.frame_beats.val();
+        self.info.next.error = self.capture.mac_error.val() | self.cut_to_capture.data_out.val();
+        self.info.next.beats = self.beats_to_capture.data_out.val();
         self.info_delay.data_in.next = self.info.val();
 
         self.toeplitz.strobe_in.next = self.decide.strobe_out.val();
