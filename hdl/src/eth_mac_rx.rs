@@ -113,7 +113,8 @@ pub struct EthMacRx {
     q1_user: DFF<Bit>,
     /// This cycle: the oldest delayed byte leaves the delay into the beat.
     emit: Signal<Local, Bit>,
-    byte: Signal<Local, Bits<64>>,
+    /// That byte in lane 0 (not named `byte`: a SystemVerilog keyword).
+    out_byte: Signal<Local, Bits<64>>,
     /// The registered `p_*` beat enters the queue with this error flag.
     enter_user: Signal<Local, Bit>,
     /// The stream takes q0 this cycle.
@@ -169,7 +170,7 @@ impl Default for EthMacRx {
             q1_last: Default::default(),
             q1_user: Default::default(),
             emit: Default::default(),
-            byte: Default::default(),
+            out_byte: Default::default(),
             enter_user: Default::default(),
             pop: Default::default(),
             overrun: Default::default(),
@@ -202,7 +203,7 @@ impl Logic for EthMacRx {
         self.p_last.d.next = false;
         self.p_user.d.next = self.bad.q.val() | !self.crc_ok.q.val() | !self.count.q.val().get_bit(6);
         self.emit.next = false;
-        self.byte.next = bit_cast::<64, 8>(self.delay.q.val().get_bits::<8>(0));
+        self.out_byte.next = bit_cast::<64, 8>(self.delay.q.val().get_bits::<8>(0));
 
         match self.state.q.val() {
             RxState::Idle => {
@@ -285,10 +286,10 @@ impl Logic for EthMacRx {
             self.lane.d.next = self.lane.q.val() + 1;
             if self.fill.q.val().get_bit(7) {
                 self.p_valid.d.next = true;
-                self.beat.d.next = self.byte.val();
+                self.beat.d.next = self.out_byte.val();
                 self.fill.d.next = 1.into();
             } else {
-                self.beat.d.next = self.beat.q.val() | (self.byte.val() << (bit_cast::<6, 3>(self.lane.q.val()) << 3));
+                self.beat.d.next = self.beat.q.val() | (self.out_byte.val() << (bit_cast::<6, 3>(self.lane.q.val()) << 3));
                 self.fill.d.next = (self.fill.q.val() << 1) | 1;
             }
         }
