@@ -1,5 +1,5 @@
 //! `AllocTable`: the allocation tables (SPEC "Allocation tables"), one 4096 x
-//! 8 table per group, in two banks of block RAM (`TableRam`): the active bank
+//! 8 table per group, in two banks of block RAM (`BlockRam`): the active bank
 //! answers lookups, software rewrites the shadow bank, and `commit` swaps
 //! them between two lookups.
 //!
@@ -25,12 +25,15 @@
 //! selects the group's and bank's RAM from a registered one-hot choice.
 //! Both banks start with the tables given at generation time.
 
-use crate::table_ram::{TableRam, TABLE_RAM_LATENCY};
+use crate::block_ram::{BlockRam, BLOCK_RAM_LATENCY};
 use rust_hdl::prelude::*;
 use std::fmt;
 
+/// One group's table in one bank.
+type TableRam = BlockRam<Bits<8>, 12>;
+
 /// Clocks from `strobe_in` to `strobe_out`.
-pub const ALLOC_TABLE_LATENCY: usize = TABLE_RAM_LATENCY + 1;
+pub const ALLOC_TABLE_LATENCY: usize = BLOCK_RAM_LATENCY + 1;
 /// Most groups a unit can be generated with (2 × 16 × 32 Kbit already
 /// exceeds the block RAM of an LFE5U-25F).
 pub const MAX_GROUPS: usize = 16;
@@ -86,7 +89,7 @@ impl AllocTable {
         let rams = || -> Vec<TableRam> {
             tables
                 .iter()
-                .map(|t| TableRam::new(t.entries()))
+                .map(|t| TableRam::new(&t.entries().iter().map(|&e| Bits::<8>::from(u64::from(e))).collect::<Vec<_>>()))
                 .collect()
         };
         Ok(Self {

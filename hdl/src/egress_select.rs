@@ -24,16 +24,15 @@
 //! when the TMM has a MAC. Fields that do not apply (group, hash, TMM,
 //! inner) are 0.
 //!
-//! Latency 5 cycles, one frame per cycle: fixed-TMM and bypass read,
-//! their data registered, port/MAC read, its data registered, result
-//! register. Every block-RAM output goes straight into a register (no logic
-//! between): on ECP5 a block RAM's clock-to-out (5.8 ns at speed 6) leaves
-//! no room for a mux behind it at 125 MHz and above.
-
-use std::collections::BTreeMap;
+//! Latency 5 cycles, one frame per cycle: fixed-TMM and bypass read (2
+//! clocks, [`BlockRam`]), port/MAC read (2 clocks), result register. The
+//! maps are `BlockRam`s because their output register is the block RAM's
+//! own: on ECP5 a block RAM's clock-to-out (5.8 ns at speed 6) leaves no
+//! room even for a route into a fabric flip-flop at 156.25 MHz.
 
 use rust_hdl::prelude::*;
 
+use crate::block_ram::BlockRam;
 use crate::stream::{Egress, FrameInfo};
 use crate::verdict_code::{BRIDGE, BYPASS, CONTROL, FIXED, FRAGMENT, L3, L4, MALFORMED};
 
@@ -61,10 +60,10 @@ pub struct EgressSelect {
     pub bypass_write: Signal<In, Bit>,
     pub strobe_out: Signal<Out, Bit>,
     pub egress: Signal<Out, Egress>,
-    tmm_port: RAM<Bits<8>, 8>,
-    tmm_mac: RAM<Bits<49>, 8>,
-    fixed_tmm: RAM<Bits<8>, 8>,
-    bypass: RAM<Bits<9>, 8>,
+    tmm_port: BlockRam<Bits<8>, 8>,
+    tmm_mac: BlockRam<Bits<49>, 8>,
+    fixed_tmm: BlockRam<Bits<8>, 8>,
+    bypass: BlockRam<Bits<9>, 8>,
     // Stage 1: fixed TMM and bypass entry being read.
     s1_valid: DFF<Bit>,
     s1_verdict: DFF<Bits<3>>,
@@ -73,7 +72,7 @@ pub struct EgressSelect {
     s1_hash: DFF<Bits<32>>,
     s1_tmm: DFF<Bits<8>>,
     s1_info: DFF<FrameInfo>,
-    // Stage 2: fixed TMM and bypass entry registered.
+    // Stage 2: fixed TMM and bypass entry in the RAMs' output registers.
     s2_valid: DFF<Bit>,
     s2_verdict: DFF<Bits<3>>,
     s2_inner: DFF<Bit>,
@@ -81,8 +80,6 @@ pub struct EgressSelect {
     s2_hash: DFF<Bits<32>>,
     s2_tmm: DFF<Bits<8>>,
     s2_info: DFF<FrameInfo>,
-    s2_fixed: DFF<Bits<8>>,
-    s2_bypass: DFF<Bits<9>>,
     // Stage 3: TMM port and MAC being read.
     s3_valid: DFF<Bit>,
     s3_verdict: DFF<Bits<3>>,
@@ -92,7 +89,7 @@ pub struct EgressSelect {
     s3_tmm: DFF<Bits<8>>,
     s3_info: DFF<FrameInfo>,
     s3_bypass: DFF<Bits<9>>,
-    // Stage 4: TMM port and MAC registered.
+    // Stage 4: TMM port and MAC in the RAMs' output registers.
     s4_valid: DFF<Bit>,
     s4_verdict: DFF<Bits<3>>,
     s4_inner: DFF<Bit>,
@@ -101,8 +98,6 @@ pub struct EgressSelect {
     s4_tmm: DFF<Bits<8>>,
     s4_info: DFF<FrameInfo>,
     s4_bypass: DFF<Bits<9>>,
-    s4_port: DFF<Bits<8>>,
-    s4_mac: DFF<Bits<49>>,
     // Stage 5: the result.
     s5_valid: DFF<Bit>,
     s5: DFF<Egress>,
@@ -122,25 +117,18 @@ pub struct EgressSelect {
 impl EgressSelect {
     /// The selector with every map and port as `config` sets them.
     pub fn new(config: &model::Config) -> Self {
-        let mut port = BTreeMap::new();
-        let mut mac = BTreeMap::new();
-        for t in &config.tmms {
-            port.insert(Bits::<8>::from(t.id as u64), Bits::<8>::from(t.port as u64));
-            if let Some(m) = t.mac {
-                mac.insert(Bits::<8>::from(t.id as u64), Bits::<49>::from(mac_entry(&m)));
+        // Each map: 256 entries, indexed by TMM id, group or ingress port.
+        fn map<const N: usize>(entries: impl Iterator<Item = (u8, u64)>) -> Vec<Bits<N>> {
+            let mut map = vec![Bits::<N>::default(); 256];
+            for (at, value) in entries {
+                map[usize::from(at)] = value.into();
             }
+            map
         }
-        let fixed = config
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(g, grp)| (Bits::<8>::from(g as u64), Bits::<8>::from(grp.fixed_tmm as u64)))
-            .collect();
-        let bypass = config
-            .ingress
-            .iter()
-            .map(|i| (Bits::<8>::from(i.port as u64), Bits::<9>::from(0x100 | i.forward_to as u64)))
-            .collect();
+        let port = map::<8>(config.tmms.iter().map(|t| (t.id, u64::from(t.port))));
+        let mac = map::<49>(config.tmms.iter().filter_map(|t| t.mac.map(|m| (t.id, mac_entry(&m)))));
+        let fixed = map::<8>(config.groups.iter().enumerate().map(|(g, grp)| (g as u8, u64::from(grp.fixed_tmm))));
+        let bypass = map::<9>(config.ingress.iter().map(|i| (i.port, 0x100 | u64::from(i.forward_to))));
         Self {
             clock: Default::default(),
             strobe_in: Default::default(),
@@ -162,10 +150,10 @@ impl EgressSelect {
             bypass_write: Default::default(),
             strobe_out: Default::default(),
             egress: Default::default(),
-            tmm_port: RAM::new(port),
-            tmm_mac: RAM::new(mac),
-            fixed_tmm: RAM::new(fixed),
-            bypass: RAM::new(bypass),
+            tmm_port: BlockRam::new(&port),
+            tmm_mac: BlockRam::new(&mac),
+            fixed_tmm: BlockRam::new(&fixed),
+            bypass: BlockRam::new(&bypass),
             s1_valid: Default::default(),
             s1_verdict: Default::default(),
             s1_inner: Default::default(),
@@ -180,8 +168,6 @@ impl EgressSelect {
             s2_hash: Default::default(),
             s2_tmm: Default::default(),
             s2_info: Default::default(),
-            s2_fixed: Default::default(),
-            s2_bypass: Default::default(),
             s3_valid: Default::default(),
             s3_verdict: Default::default(),
             s3_inner: Default::default(),
@@ -198,8 +184,6 @@ impl EgressSelect {
             s4_tmm: Default::default(),
             s4_info: Default::default(),
             s4_bypass: Default::default(),
-            s4_port: Default::default(),
-            s4_mac: Default::default(),
             s5_valid: Default::default(),
             s5: Default::default(),
             v_bridge: Constant::new(BRIDGE.into()),
@@ -225,16 +209,12 @@ impl Logic for EgressSelect {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s2_fixed, s2_bypass, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_verdict, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_bypass, s4_port, s4_mac, s5_valid, s5
+            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_verdict, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_bypass, s5_valid, s5
         );
-        self.tmm_port.read_clock.next = self.clock.val();
-        self.tmm_port.write_clock.next = self.clock.val();
-        self.tmm_mac.read_clock.next = self.clock.val();
-        self.tmm_mac.write_clock.next = self.clock.val();
-        self.fixed_tmm.read_clock.next = self.clock.val();
-        self.fixed_tmm.write_clock.next = self.clock.val();
-        self.bypass.read_clock.next = self.clock.val();
-        self.bypass.write_clock.next = self.clock.val();
+        self.tmm_port.clock.next = self.clock.val();
+        self.tmm_mac.clock.next = self.clock.val();
+        self.fixed_tmm.clock.next = self.clock.val();
+        self.bypass.clock.next = self.clock.val();
         // Map writes.
         self.tmm_port.write_address.next = self.map_addr.val();
         self.tmm_port.write_data.next = self.map_data.val().get_bits::<8>(0);
@@ -266,12 +246,10 @@ impl Logic for EgressSelect {
         self.s2_hash.d.next = self.s1_hash.q.val();
         self.s2_tmm.d.next = self.s1_tmm.q.val();
         self.s2_info.d.next = self.s1_info.q.val();
-        self.s2_fixed.d.next = self.fixed_tmm.read_data.val();
-        self.s2_bypass.d.next = self.bypass.read_data.val();
         // Stage 3.
         self.tmm_final.next = self.s2_tmm.q.val();
         if self.s2_verdict.q.val() == self.v_fixed.val() {
-            self.tmm_final.next = self.s2_fixed.q.val();
+            self.tmm_final.next = self.fixed_tmm.read_data.val();
         }
         self.tmm_port.read_address.next = self.tmm_final.val();
         self.tmm_mac.read_address.next = self.tmm_final.val();
@@ -282,7 +260,7 @@ impl Logic for EgressSelect {
         self.s3_hash.d.next = self.s2_hash.q.val();
         self.s3_tmm.d.next = self.tmm_final.val();
         self.s3_info.d.next = self.s2_info.q.val();
-        self.s3_bypass.d.next = self.s2_bypass.q.val();
+        self.s3_bypass.d.next = self.bypass.read_data.val();
         // Stage 4.
         self.s4_valid.d.next = self.s3_valid.q.val();
         self.s4_verdict.d.next = self.s3_verdict.q.val();
@@ -292,8 +270,6 @@ impl Logic for EgressSelect {
         self.s4_tmm.d.next = self.s3_tmm.q.val();
         self.s4_info.d.next = self.s3_info.q.val();
         self.s4_bypass.d.next = self.s3_bypass.q.val();
-        self.s4_port.d.next = self.tmm_port.read_data.val();
-        self.s4_mac.d.next = self.tmm_mac.read_data.val();
         // Stage 5.
         self.result.next.port = 0.into();
         self.result.next.inner = false;
@@ -320,13 +296,13 @@ impl Logic for EgressSelect {
             self.result.next.port = self.fragment_port.val();
         } else {
             // fixed, l4, l3: to a TMM.
-            self.result.next.port = self.s4_port.q.val();
+            self.result.next.port = self.tmm_port.read_data.val();
             self.result.next.inner = self.s4_inner.q.val();
             self.result.next.group = self.s4_group.q.val();
             self.result.next.tmm = self.s4_tmm.q.val();
-            if self.s4_mac.q.val().get_bit(48) {
+            if self.tmm_mac.read_data.val().get_bit(48) {
                 self.result.next.rewrite = true;
-                self.result.next.mac = self.s4_mac.q.val().get_bits::<48>(0);
+                self.result.next.mac = self.tmm_mac.read_data.val().get_bits::<48>(0);
             }
             if (self.s4_verdict.q.val() == self.v_l4.val()) | (self.s4_verdict.q.val() == self.v_l3.val()) {
                 self.result.next.hash = self.s4_hash.q.val();

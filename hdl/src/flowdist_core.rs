@@ -37,13 +37,14 @@
 //!
 //! Latency, first beat in to first beat out, output ready, core idle, frame
 //! of n beats at one beat per cycle: n + `CORE_LATENCY_FIXED` cycles
-//! (`DECISION_LATENCY` + 1 + `PACKET_BUFFER_LATENCY`; measured by the tests).
+//! (`DECISION_LATENCY` + `DECISION_FIFO_LATENCY` + `PACKET_BUFFER_LATENCY`;
+//! measured by the tests).
 //! The decision path after the last beat: `WINDOW_CAPTURE_LATENCY`, `Decide`
 //! `DECIDE_LATENCY`, `Toeplitz` `TOEPLITZ_LATENCY`, `AllocTable`
 //! `ALLOC_TABLE_LATENCY`, `EgressSelect` `EGRESS_SELECT_LATENCY`; then the
-//! decision FIFO 1 and the packet buffer's read `PACKET_BUFFER_LATENCY`
-//! (every block-RAM read in those two blocks is registered before any
-//! logic, for ECP5 timing). Under backpressure or when
+//! decision FIFO `DECISION_FIFO_LATENCY` and the packet buffer's read
+//! `PACKET_BUFFER_LATENCY` (every block RAM is a `BlockRam`, whose output
+//! register is the block RAM's own on ECP5). Under backpressure or when
 //! earlier frames are still leaving, a frame waits for them in addition.
 //!
 //! Table and key commits: a commit written in cycle t applies to every frame
@@ -60,7 +61,7 @@ use crate::decide::{Decide, DECIDE_LATENCY, RULES};
 use crate::eth_parse::GRANULES;
 use crate::egress_select::{EgressSelect, EGRESS_SELECT_LATENCY};
 use crate::packet_buffer::{PacketBuffer, PACKET_BUFFER_LATENCY};
-use crate::stream::{DecisionFifo, Delay, FrameInfo};
+use crate::stream::{DecisionFifo, Delay, FrameInfo, DECISION_FIFO_LATENCY};
 use crate::toeplitz::{Toeplitz, TOEPLITZ_LATENCY};
 use crate::window_capture::{WindowCapture, WINDOW_CAPTURE_LATENCY};
 
@@ -73,7 +74,7 @@ const DECISION_ADDR_BITS: usize = 8;
 /// Cycles from a frame's last beat in to its decision entering the FIFO.
 pub const DECISION_LATENCY: usize = WINDOW_CAPTURE_LATENCY + DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY + EGRESS_SELECT_LATENCY;
 /// First beat out = first beat in + frame beats + this, on an idle core.
-pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + 1 + PACKET_BUFFER_LATENCY;
+pub const CORE_LATENCY_FIXED: usize = DECISION_LATENCY + DECISION_FIFO_LATENCY + PACKET_BUFFER_LATENCY;
 
 const INFO_DELAY: usize = DECIDE_LATENCY + TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY;
 const DECIDE_TO_TABLE_OUT: usize = TOEPLITZ_LATENCY + ALLOC_TABLE_LATENCY;
@@ -660,8 +661,8 @@ impl<const A: usize> CoreSim<A> {
 }
 
 /// Packet-buffer sizes `verilog` can generate: 2^A beats, A in this range
-/// (1 KiB to 256 KiB).
-pub const BUFFER_ADDR_BITS_RANGE: std::ops::RangeInclusive<usize> = 7..=15;
+/// (1 KiB to 32 KiB: a `BlockRam` is at most 4096 deep).
+pub const BUFFER_ADDR_BITS_RANGE: std::ops::RangeInclusive<usize> = 7..=12;
 
 /// The core's Verilog for `config` with a buffer of 2^`buffer_addr_bits`
 /// beats: top module `flowdist_core`, the port names of this file's header,
@@ -681,9 +682,6 @@ pub fn flowdist_core_verilog(config: &model::Config, buffer_addr_bits: usize) ->
         10 => generate::<10>(config),
         11 => generate::<11>(config),
         12 => generate::<12>(config),
-        13 => generate::<13>(config),
-        14 => generate::<14>(config),
-        15 => generate::<15>(config),
         a => Err(format!(
             "a packet buffer of 2^{a} beats is not offered: {}..={}",
             BUFFER_ADDR_BITS_RANGE.start(),

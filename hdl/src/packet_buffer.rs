@@ -1,7 +1,7 @@
 //! Packet buffer: frames wait in block RAM for their decision.
 //!
 //! Store and forward. Every accepted beat is written into a ring of
-//! 2^A beats (`RAM<Bits<72>, A>`: tdata and tkeep); the output reads a frame
+//! 2^A beats (a [`BlockRam`] of tdata and tkeep); the output reads a frame
 //! back when its decision (an [`Egress`] record) is at the head of the
 //! decision queue, writes the TMM's MAC into the first beat when the record
 //! says so (into the lanes that beat has: a frame under 6 bytes gets the
@@ -28,13 +28,13 @@
 //! input). Latency: a decision at the head of the queue in cycle t gives the
 //! frame's first beat on the output in cycle t + `PACKET_BUFFER_LATENCY`.
 //!
-//! Timing: every block-RAM output goes straight into a register — the
-//! decision queue's head into `head`, the ring's read data into `r2_word` —
-//! and the logic works on those registers (on ECP5 a block RAM's
-//! clock-to-out leaves no room for logic behind it at 125 MHz and above).
-//! Read pipeline: head → issue (RAM address) → r (RAM data) → r2 (data
-//! registered) → MAC rewrite → output queue of three entries (three beats
-//! can be in flight when the output stops).
+//! Timing: the logic works on registers only — the decision queue's head is
+//! registered in `head`, and the ring is a [`BlockRam`], whose output
+//! register is the block RAM's own (on ECP5 a block RAM's clock-to-out
+//! leaves no room for logic behind it at 125 MHz and above).
+//! Read pipeline: head → issue (RAM address) → r (RAM reading) → r2 (RAM
+//! output register) → MAC rewrite → output queue of three entries (three
+//! beats can be in flight when the output stops).
 //!
 //! Frames longer than the ring: the ring holds at most 2^A beats of a frame.
 //! Beats past that are accepted and dropped (the input never deadlocks); the
@@ -46,13 +46,22 @@
 
 use rust_hdl::prelude::*;
 
+use crate::block_ram::BlockRam;
+use crate::output_queue::OutputQueue;
 use crate::stream::Egress;
 
 /// Cycles from a decision at the head of the decision queue to the frame's
 /// first beat on the output (idle buffer, output ready).
 pub const PACKET_BUFFER_LATENCY: usize = 4;
-/// Entries of the output queue: the beats in flight between issue and output.
-const QUEUE: usize = 3;
+
+/// A beat read back, on its way out: tdata and tkeep, tlast, the frame's
+/// record.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct OutBeat {
+    pub word: Bits<72>,
+    pub last: Bit,
+    pub meta: Egress,
+}
 
 #[derive(LogicBlock)]
 pub struct PacketBuffer<const A: usize> {
@@ -74,7 +83,7 @@ pub struct PacketBuffer<const A: usize> {
     pub out_last: Signal<Out, Bit>,
     pub out_meta: Signal<Out, Egress>,
     pub out_ready: Signal<In, Bit>,
-    ram: RAM<Bits<72>, A>,
+    ram: BlockRam<Bits<72>, A>,
     // Write side.
     wr_ptr: DFF<Bits<16>>,
     /// Beats of the incoming frame so far (stops at the capacity).
@@ -104,12 +113,8 @@ pub struct PacketBuffer<const A: usize> {
     r2_first: DFF<Bit>,
     r2_last: DFF<Bit>,
     r2_meta: DFF<Egress>,
-    r2_word: DFF<Bits<72>>,
-    /// Entries in the output queue (0 ..= QUEUE); entry 0 is the output.
-    q_count: DFF<Bits<2>>,
-    q_word: [DFF<Bits<72>>; QUEUE],
-    q_last: [DFF<Bit>; QUEUE],
-    q_meta: [DFF<Egress>; QUEUE],
+    /// Beats read, waiting for the output; its head is the output.
+    queue: OutputQueue<OutBeat>,
     capacity: Constant<Bits<16>>,
     capacity_less_one: Constant<Bits<16>>,
     max_frames: Constant<Bits<16>>,
@@ -128,8 +133,6 @@ pub struct PacketBuffer<const A: usize> {
     cut_next: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
     occupied: Signal<Local, Bits<3>>,
-    /// Queue entry the beat from r2 goes to.
-    q_at: Signal<Local, Bits<2>>,
     fill: Signal<Local, Bit>,
     head_take: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
@@ -138,13 +141,14 @@ pub struct PacketBuffer<const A: usize> {
     issue_meta: Signal<Local, Egress>,
     word: Signal<Local, Bits<72>>,
     mac: Signal<Local, Bits<48>>,
+    out_word: Signal<Local, Bits<72>>,
 }
 
 impl<const A: usize> PacketBuffer<A> {
     /// A ring of 2^A beats; `max_frames` is the depth of the decision queue
     /// that feeds `decision`.
     pub fn new(max_frames: usize) -> Self {
-        assert!((4..=15).contains(&A), "the ring holds 2^4 to 2^15 beats");
+        assert!((4..=12).contains(&A), "the ring holds 2^4 to 2^12 beats");
         assert!((1..65536).contains(&max_frames), "max_frames must fit 16 bits");
         Self {
             clock: Default::default(),
@@ -187,11 +191,7 @@ impl<const A: usize> PacketBuffer<A> {
             r2_first: Default::default(),
             r2_last: Default::default(),
             r2_meta: Default::default(),
-            r2_word: Default::default(),
-            q_count: Default::default(),
-            q_word: Default::default(),
-            q_last: Default::default(),
-            q_meta: Default::default(),
+            queue: Default::default(),
             capacity: Constant::new(((1u64 << A) as u64).into()),
             capacity_less_one: Constant::new((((1u64 << A) - 1) as u64).into()),
             max_frames: Constant::new((max_frames as u64).into()),
@@ -207,7 +207,6 @@ impl<const A: usize> PacketBuffer<A> {
             cut_next: Default::default(),
             pop: Default::default(),
             occupied: Default::default(),
-            q_at: Default::default(),
             fill: Default::default(),
             head_take: Default::default(),
             issue: Default::default(),
@@ -216,6 +215,7 @@ impl<const A: usize> PacketBuffer<A> {
             issue_meta: Default::default(),
             word: Default::default(),
             mac: Default::default(),
+            out_word: Default::default(),
         }
     }
 
@@ -228,18 +228,10 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     fn update(&mut self) {
         dff_setup!(
             self, clock, wr_ptr, in_beats, pending, ready, cut, done, done_beats, done_cut, head_valid, head, rd_ptr, left, cur,
-            r_valid, r_first, r_last, r_meta, r2_valid, r2_first, r2_last, r2_meta, r2_word, q_count
+            r_valid, r_first, r_last, r_meta, r2_valid, r2_first, r2_last, r2_meta
         );
-        for i in 0..QUEUE {
-            self.q_word[i].clock.next = self.clock.val();
-            self.q_last[i].clock.next = self.clock.val();
-            self.q_meta[i].clock.next = self.clock.val();
-            self.q_word[i].d.next = self.q_word[i].q.val();
-            self.q_last[i].d.next = self.q_last[i].q.val();
-            self.q_meta[i].d.next = self.q_meta[i].q.val();
-        }
-        self.ram.read_clock.next = self.clock.val();
-        self.ram.write_clock.next = self.clock.val();
+        self.queue.clock.next = self.clock.val();
+        self.ram.clock.next = self.clock.val();
         // Write side.
         self.used.next = self.wr_ptr.q.val() - self.rd_ptr.q.val();
         self.cutting.next = self.cut.q.val();
@@ -270,8 +262,8 @@ impl<const A: usize> Logic for PacketBuffer<A> {
 
         // Read side: issue a RAM read when the output queue will have room
         // for its data, counting this cycle's departure.
-        self.pop.next = (self.q_count.q.val() != 0) & self.out_ready.val();
-        self.occupied.next = bit_cast::<3, 2>(self.q_count.q.val())
+        self.pop.next = (self.queue.count.val() != 0) & self.out_ready.val();
+        self.occupied.next = bit_cast::<3, 2>(self.queue.count.val())
             + bit_cast::<3, 1>(self.r_valid.q.val().into())
             + bit_cast::<3, 1>(self.r2_valid.q.val().into());
         self.issue.next = false;
@@ -315,7 +307,6 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.r2_first.d.next = self.r_first.q.val();
         self.r2_last.d.next = self.r_last.q.val();
         self.r2_meta.d.next = self.r_meta.q.val();
-        self.r2_word.d.next = self.ram.read_data.val();
         // Frames waiting for their decision.
         if self.accept.val() & self.in_last.val() & !self.decision_pop.val() {
             self.pending.d.next = self.pending.q.val() + 1;
@@ -337,10 +328,10 @@ impl<const A: usize> Logic for PacketBuffer<A> {
 
         // The word read: destination-MAC rewrite on the first beat (MAC byte
         // k in lane k).
-        self.word.next = self.r2_word.q.val();
+        self.word.next = self.ram.read_data.val();
         self.mac.next = self.r2_meta.q.val().mac;
         if self.r2_first.q.val() & self.r2_meta.q.val().rewrite {
-            self.word.next = (self.r2_word.q.val() & self.keep_past_mac.val())
+            self.word.next = (self.ram.read_data.val() & self.keep_past_mac.val())
                 | bit_cast::<72, 8>(self.mac.val().get_bits::<8>(40))
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(32)) << 8)
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(24)) << 16)
@@ -348,36 +339,16 @@ impl<const A: usize> Logic for PacketBuffer<A> {
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(8)) << 32)
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(0)) << 40);
         }
-        // Output queue: a departure shifts every entry down one place; the
-        // beat from r2 goes behind the last entry that stays.
-        self.q_at.next = self.q_count.q.val();
-        if self.pop.val() {
-            self.q_at.next = self.q_count.q.val() - 1;
-            for i in 1..QUEUE {
-                self.q_word[i - 1].d.next = self.q_word[i].q.val();
-                self.q_last[i - 1].d.next = self.q_last[i].q.val();
-                self.q_meta[i - 1].d.next = self.q_meta[i].q.val();
-            }
-        }
-        if self.r2_valid.q.val() {
-            for i in 0..QUEUE {
-                if self.q_at.val().index() == i {
-                    self.q_word[i].d.next = self.word.val();
-                    self.q_last[i].d.next = self.r2_last.q.val();
-                    self.q_meta[i].d.next = self.r2_meta.q.val();
-                }
-            }
-        }
-        if self.r2_valid.q.val() & !self.pop.val() {
-            self.q_count.d.next = self.q_count.q.val() + 1;
-        }
-        if !self.r2_valid.q.val() & self.pop.val() {
-            self.q_count.d.next = self.q_count.q.val() - 1;
-        }
-        self.out_valid.next = self.q_count.q.val() != 0;
-        self.out_data.next = self.q_word[0].q.val().get_bits::<64>(0);
-        self.out_keep.next = self.q_word[0].q.val().get_bits::<8>(64);
-        self.out_last.next = self.q_last[0].q.val();
-        self.out_meta.next = self.q_meta[0].q.val();
+        self.queue.push.next = self.r2_valid.q.val();
+        self.queue.push_data.next.word = self.word.val();
+        self.queue.push_data.next.last = self.r2_last.q.val();
+        self.queue.push_data.next.meta = self.r2_meta.q.val();
+        self.queue.pop.next = self.pop.val();
+        self.out_valid.next = self.queue.count.val() != 0;
+        self.out_word.next = self.queue.head.val().word;
+        self.out_data.next = self.out_word.val().get_bits::<64>(0);
+        self.out_keep.next = self.out_word.val().get_bits::<8>(64);
+        self.out_last.next = self.queue.head.val().last;
+        self.out_meta.next = self.queue.head.val().meta;
     }
 }

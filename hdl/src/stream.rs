@@ -15,6 +15,9 @@
 
 use rust_hdl::prelude::*;
 
+use crate::block_ram::BlockRam;
+use crate::output_queue::OutputQueue;
+
 /// Bytes per beat.
 pub const BEAT_BYTES: usize = 8;
 
@@ -109,13 +112,19 @@ pub fn frame_beats(frame: &[u8]) -> Vec<(u64, u8, bool)> {
         .collect()
 }
 
+/// A record written into the [`DecisionFifo`] in cycle w is at its output
+/// (`empty` low) in cycle w + 1 + this.
+pub const DECISION_FIFO_LATENCY: usize = 3;
+
 /// First-word-fall-through FIFO of [`Egress`] records in block RAM, 2^N
-/// entries. `empty` and `data_out` come straight from registers (the RAM's
-/// output register and a flag), so a reader whose `read` depends on `empty`
-/// forms no combinational loop, even for tools that see whole always blocks.
-/// A record written in cycle w can be read from cycle w + 2. The writer
-/// must not write when full (the core bounds the frames in flight instead
-/// of watching a full flag).
+/// entries. `empty` and `data_out` come straight from registers (the head
+/// of an [`OutputQueue`]), so a reader whose `read` depends on `empty`
+/// forms no combinational loop, even for tools that see whole always
+/// blocks. The RAM ([`BlockRam`], read latency 2) is read ahead into the
+/// queue, so the FIFO still gives one record per cycle. A record written in
+/// cycle w can be read from cycle w + 4 (`DECISION_FIFO_LATENCY`). The writer must not write when
+/// full (the core bounds the frames in flight instead of watching a full
+/// flag); 2^N records are held in the RAM plus up to 3 in the queue.
 #[derive(LogicBlock)]
 pub struct DecisionFifo<const N: usize> {
     pub clock: Signal<In, Clock>,
@@ -124,16 +133,23 @@ pub struct DecisionFifo<const N: usize> {
     pub read: Signal<In, Bit>,
     pub data_out: Signal<Out, Egress>,
     pub empty: Signal<Out, Bit>,
-    ram: RAM<Egress, N>,
+    ram: BlockRam<Egress, N>,
+    queue: OutputQueue<Egress>,
     wr_ptr: DFF<Bits<16>>,
+    /// The next RAM entry to read.
     rd_ptr: DFF<Bits<16>>,
-    is_empty: DFFWithInit<Bit>,
-    rd_next: Signal<Local, Bits<16>>,
+    /// RAM reads issued one and two cycles ago (the latter's data is on the
+    /// RAM's output now).
+    reading1: DFF<Bit>,
+    reading2: DFF<Bit>,
+    pop: Signal<Local, Bit>,
+    occupied: Signal<Local, Bits<3>>,
+    issue: Signal<Local, Bit>,
 }
 
 impl<const N: usize> Default for DecisionFifo<N> {
     fn default() -> Self {
-        assert!((1..=15).contains(&N));
+        assert!((1..=12).contains(&N));
         Self {
             clock: Default::default(),
             write: Default::default(),
@@ -142,10 +158,14 @@ impl<const N: usize> Default for DecisionFifo<N> {
             data_out: Default::default(),
             empty: Default::default(),
             ram: Default::default(),
+            queue: Default::default(),
             wr_ptr: Default::default(),
             rd_ptr: Default::default(),
-            is_empty: DFFWithInit::new(true),
-            rd_next: Default::default(),
+            reading1: Default::default(),
+            reading2: Default::default(),
+            pop: Default::default(),
+            occupied: Default::default(),
+            issue: Default::default(),
         }
     }
 }
@@ -153,25 +173,33 @@ impl<const N: usize> Default for DecisionFifo<N> {
 impl<const N: usize> Logic for DecisionFifo<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, wr_ptr, rd_ptr, is_empty);
-        self.ram.read_clock.next = self.clock.val();
-        self.ram.write_clock.next = self.clock.val();
+        dff_setup!(self, clock, wr_ptr, rd_ptr, reading1, reading2);
+        self.ram.clock.next = self.clock.val();
+        self.queue.clock.next = self.clock.val();
         self.ram.write_address.next = bit_cast::<N, 16>(self.wr_ptr.q.val());
         self.ram.write_data.next = self.data_in.val();
         self.ram.write_enable.next = self.write.val();
         if self.write.val() {
             self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
         }
-        self.rd_next.next = self.rd_ptr.q.val();
-        if self.read.val() & !self.is_empty.q.val() {
-            self.rd_next.next = self.rd_ptr.q.val() + 1;
+        // Read the RAM ahead while the queue, counting the reads in flight
+        // and this cycle's departure, has room. An entry written in cycle w
+        // is read from w + 1 on (never at the edge that writes it).
+        self.pop.next = self.read.val() & (self.queue.count.val() != 0);
+        self.occupied.next = bit_cast::<3, 2>(self.queue.count.val())
+            + bit_cast::<3, 1>(self.reading1.q.val().into())
+            + bit_cast::<3, 1>(self.reading2.q.val().into());
+        self.issue.next = (self.wr_ptr.q.val() != self.rd_ptr.q.val()) & ((self.occupied.val() != 3) | self.pop.val());
+        self.ram.read_address.next = bit_cast::<N, 16>(self.rd_ptr.q.val());
+        if self.issue.val() {
+            self.rd_ptr.d.next = self.rd_ptr.q.val() + 1;
         }
-        self.rd_ptr.d.next = self.rd_next.val();
-        // Read ahead: the RAM answers for the head entry next cycle; an entry
-        // written in cycle w is in the RAM for a read address in w + 1.
-        self.ram.read_address.next = bit_cast::<N, 16>(self.rd_next.val());
-        self.is_empty.d.next = self.wr_ptr.q.val() == self.rd_next.val();
-        self.empty.next = self.is_empty.q.val();
-        self.data_out.next = self.ram.read_data.val();
+        self.reading1.d.next = self.issue.val();
+        self.reading2.d.next = self.reading1.q.val();
+        self.queue.push.next = self.reading2.q.val();
+        self.queue.push_data.next = self.ram.read_data.val();
+        self.queue.pop.next = self.pop.val();
+        self.empty.next = self.queue.count.val() == 0;
+        self.data_out.next = self.queue.head.val();
     }
 }

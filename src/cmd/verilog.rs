@@ -16,7 +16,7 @@ pub struct Args {
     /// Output folder (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// Packet-buffer size in KiB: a power of two from 1 to 256. A frame
+    /// Packet-buffer size in KiB: a power of two from 1 to 32. A frame
     /// longer than the buffer is cut and sent as malformed.
     #[arg(long, default_value_t = 8 << DEFAULT_BUFFER_ADDR_BITS >> 10)]
     pub buffer_kib: usize,
@@ -28,7 +28,7 @@ pub fn run(args: &Args) -> CliResult {
     let beats = kib * 1024 / 8;
     let bits = beats.trailing_zeros() as usize;
     if !kib.is_power_of_two() || !BUFFER_ADDR_BITS_RANGE.contains(&bits) {
-        return Err(CliError::input(format!("--buffer-kib {kib}: a power of two from 1 to 256")));
+        return Err(CliError::input(format!("--buffer-kib {kib}: a power of two from 1 to 32")));
     }
     let text = flowdist_core_verilog(&config, bits).map_err(|e| CliError::input(format!("cannot generate: {e}")))?;
     let path = args.out.join("flowdist_core.v");
