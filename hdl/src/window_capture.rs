@@ -103,12 +103,16 @@ pub struct WindowCapture {
     /// flip-flops are constant zero and removed by synthesis).
     upper_part: [DFF<Bits<32>>; WINDOW_BEATS],
     lower_part: [DFF<Bits<32>>; WINDOW_BEATS - 1],
-    /// Beats of the current frame before the registered one, saturating at
-    /// 2^13 (a frame of 65536 bytes or more), and that count plus one, kept
-    /// ready so that no adder sits between the last beat and `flen`. Every
-    /// beat but the last is full (AXI-stream, `tkeep` contiguous).
+    /// Beats of the current frame before the registered one, and that count
+    /// plus one, kept ready so that no adder sits between the last beat and
+    /// `flen`. Bit 13 is sticky: set from 2^13 beats on (a frame of 65536
+    /// bytes or more: the length saturates), the bits below then wrap
+    /// unused; so the count is a bare carry chain, no saturation test
+    /// before it. Every beat but the last is full (AXI-stream, `tkeep`
+    /// contiguous).
     beats: DFF<Bits<14>>,
     beats_next: DFFWithInit<Bits<14>>,
+    beats_inc: Signal<Local, Bits<14>>,
     /// The finished frame's length, output with the strobe.
     flen: DFF<Bits<16>>,
     strobe: DFF<Bit>,
@@ -158,6 +162,7 @@ impl Default for WindowCapture {
             lower_part: Default::default(),
             beats: Default::default(),
             beats_next: DFFWithInit::new(1.into()),
+            beats_inc: Default::default(),
             flen: Default::default(),
             strobe: Default::default(),
             err: Default::default(),
@@ -272,18 +277,21 @@ impl Logic for WindowCapture {
             }
         }
         self.strobe.d.next = self.end_d.q.val();
+        self.beats_inc.next = self.beats_next.q.val() + 1;
+        self.beats_inc.next = self
+            .beats_inc
+            .val()
+            .replace_bit(13, self.beats_inc.val().get_bit(13) | self.beats_next.q.val().get_bit(13));
         if self.beat_d.q.val() {
             self.beats.d.next = self.beats_next.q.val();
-            if !self.beats_next.q.val().get_bit(13) {
-                self.beats_next.d.next = self.beats_next.q.val() + 1;
-            }
+            self.beats_next.d.next = self.beats_inc.val();
         }
         if self.end_d.q.val() {
             self.err.d.next = self.error_d.q.val();
             self.port.d.next = self.ingress_d.q.val();
             // 8·beats + the last beat's bytes, as wires: {beats, bytes} or,
-            // for a full last beat, {beats + 1, 000}.
-            if self.bytes_d.q.val() == 8 {
+            // for a full last beat (8 bytes: bit 3), {beats + 1, 000}.
+            if self.bytes_d.q.val().get_bit(3) {
                 self.flen.d.next = bit_cast::<16, 14>(self.beats_next.q.val()) << 3;
                 if self.beats_next.q.val().get_bit(13) {
                     self.flen.d.next = 0xFFFF.into();

@@ -104,10 +104,11 @@ fn run(lens: &[usize], gaps: bool, seed: u64) {
 }
 
 /// Edge lengths, around the 65535-byte saturation too (8191 full beats +
-/// 7, + 8, more), then random ones.
+/// 7, + 8, more, and past 2^14 beats, where the count's low bits wrap),
+/// then random ones.
 fn lens(seed: u64) -> Vec<usize> {
     let mut rng = Rng::new(seed);
-    let mut lens = vec![0, 1, 7, 8, 9, 14, 63, 64, 127, 128, 129, 1500, 9200, 65535, 65536, 65537, 70000];
+    let mut lens = vec![0, 1, 7, 8, 9, 14, 63, 64, 127, 128, 129, 1500, 9200, 65535, 65536, 65537, 70000, 131_080];
     lens.extend((0..200).map(|_| rng.below(300) as usize));
     lens
 }
