@@ -23,7 +23,9 @@
 //!
 //! Stages (at most a compare or a mux each, for the ECP5 target): A
 //! selects the header granules by `tags` (3:1), measures the frame after
-//! l3 and decodes where the second extension header may start; B checks
+//! l3, computes every l3-dependent sum (an adder per tag count, then the
+//! select: no adder after the select) and decodes where the second
+//! extension header may start; B checks
 //! IPv4 and the first extension header and reads the second one's
 //! next-header and length bytes; C turns every remaining field into a flag
 //! and selects the addresses; D applies the decision order.
@@ -67,13 +69,17 @@ pub struct IpParse {
     a_h2: DFF<Bits<32>>,
     a_ext1: DFF<Bits<16>>,
     a_rem0: DFF<Bits<16>>,
+    a_l3: DFF<Bits<8>>,
+    a_l3_40: DFF<Bits<8>>,
+    a_at2_rel: DFF<Bits<16>>,
+    a_at2: DFF<Bits<8>>,
+    a_at2_8: DFF<Bits<8>>,
+    a_room2: DFF<Bits<8>>,
     a_spot: [DFF<Bit>; EXT2_SPOTS],
     // Stage B.
-    l3: Signal<Local, Bits<16>>,
     ihl: Signal<Local, Bits<16>>,
     total: Signal<Local, Bits<16>>,
     x1: Signal<Local, Bits<16>>,
-    at2_rel: Signal<Local, Bits<16>>,
     ext2: Signal<Local, Bits<16>>,
     b_win: [DFF<Bits<32>>; GRANULES],
     b_len: DFF<Bits<16>>,
@@ -90,13 +96,16 @@ pub struct IpParse {
     b_ext1_malformed: DFF<Bit>,
     b_ext1_control: DFF<Bit>,
     b_at2: DFF<Bits<8>>,
+    b_at2_8: DFF<Bits<8>>,
+    b_room2: DFF<Bits<8>>,
+    b_l4_v6: DFF<Bits<8>>,
     b_rem2: DFF<Bits<16>>,
     b_next2: DFF<Bits<8>>,
     b_x2: DFF<Bits<8>>,
     // Stage C.
     c_len: DFF<Bits<16>>,
     c_v6: DFF<Bit>,
-    c_tags: DFF<Bits<2>>,
+    c_l4_v6: DFF<Bits<8>>,
     c_v4_malformed: DFF<Bit>,
     c_v4_fragment: DFF<Bit>,
     c_v4_l4: DFF<Bits<8>>,
@@ -180,12 +189,16 @@ impl Default for IpParse {
             a_h2: Default::default(),
             a_ext1: Default::default(),
             a_rem0: Default::default(),
+            a_l3: Default::default(),
+            a_l3_40: Default::default(),
+            a_at2_rel: Default::default(),
+            a_at2: Default::default(),
+            a_at2_8: Default::default(),
+            a_room2: Default::default(),
             a_spot: Default::default(),
-            l3: Default::default(),
             ihl: Default::default(),
             total: Default::default(),
             x1: Default::default(),
-            at2_rel: Default::default(),
             ext2: Default::default(),
             b_win: Default::default(),
             b_len: Default::default(),
@@ -202,12 +215,15 @@ impl Default for IpParse {
             b_ext1_malformed: Default::default(),
             b_ext1_control: Default::default(),
             b_at2: Default::default(),
+            b_at2_8: Default::default(),
+            b_room2: Default::default(),
+            b_l4_v6: Default::default(),
             b_rem2: Default::default(),
             b_next2: Default::default(),
             b_x2: Default::default(),
             c_len: Default::default(),
             c_v6: Default::default(),
-            c_tags: Default::default(),
+            c_l4_v6: Default::default(),
             c_v4_malformed: Default::default(),
             c_v4_fragment: Default::default(),
             c_v4_l4: Default::default(),
@@ -268,9 +284,11 @@ impl Logic for IpParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_len, a_v6, a_tags, a_h0, a_h1, a_h2, a_ext1, a_rem0, b_len, b_v6, b_tags, b_v4_malformed,
+            self, clock, a_len, a_v6, a_tags, a_h0, a_h1, a_h2, a_ext1, a_rem0, a_l3, a_l3_40, a_at2_rel, a_at2, a_at2_8,
+            a_room2, b_len, b_v6, b_tags, b_v4_malformed,
             b_v4_fragment, b_v4_l4, b_v4_proto, b_end, b_v6_malformed, b_next0, b_next1, b_ext1_malformed,
-            b_ext1_control, b_at2, b_rem2, b_next2, b_x2, c_len, c_v6, c_tags, c_v4_malformed, c_v4_fragment,
+            b_ext1_control, b_at2, b_at2_8, b_room2, b_l4_v6, b_rem2, b_next2, b_x2, c_len, c_v6,
+            c_l4_v6, c_v4_malformed, c_v4_fragment,
             c_v4_l4, c_v4_proto, c_end, c_v6_malformed, c_next0, c_next1, c_next2, c_skip0, c_skip1, c_skip2,
             c_frag0, c_frag1, c_frag2, c_ext1_malformed, c_ext1_control, c_ext2_malformed, c_ext2_control, c_at2,
             c_at3, c_src, c_dst, d_ok, d_verdict, d_proto, d_l4, d_end, d_ext, d_src, d_dst, d_len, d_v6
@@ -302,8 +320,25 @@ impl Logic for IpParse {
                 self.a_ext1.d.next = self.window[13 + t].val().get_bits::<16>(16);
             }
         }
-        // Frame bytes from l3 on (meaningless when EthParse refused the frame).
-        self.a_rem0.d.next = self.frame_len.val() - ((bit_cast::<16, 2>(self.tags.val()) << 2) + 14);
+        // Every sum that depends on l3 is computed for each tag count from
+        // the window and selected by `tags` (an adder, then the 3:1 mux): no
+        // adder waits for the select. x1 = the first extension header's
+        // length byte; its end at2 = l3 + 48 + 8·x1 = 62 + 4·tags + 8·x1.
+        for t in 0..3 {
+            if self.tags.val().index() == t {
+                // Frame bytes from l3 on (meaningless when EthParse refused the frame).
+                self.a_rem0.d.next = self.frame_len.val() - (14 + 4 * t).to_bits();
+                self.a_l3.d.next = (14 + 4 * t).to_bits();
+                self.a_l3_40.d.next = (54 + 4 * t).to_bits();
+                self.a_at2_rel.d.next = ((self.window[13 + t].val().get_bits::<16>(16) & 0xff) << 3) + 48;
+                self.a_at2.d.next = (self.window[13 + t].val().get_bits::<8>(16) << 3) + (62 + 4 * t).to_bits();
+                self.a_at2_8.d.next = (self.window[13 + t].val().get_bits::<8>(16) << 3) + (70 + 4 * t).to_bits();
+                // (128 - at2) / 8, the second header's room in the window in
+                // 8-byte units: 8 - x1 without tags, 7 - x1 with (exact
+                // whenever the first header ends inside the window).
+                self.a_room2.d.next = (8 - ((t + 1) >> 1)).to_bits::<8>() - self.window[13 + t].val().get_bits::<8>(16);
+            }
+        }
         // The second extension header starts at l3 + 40 + 8(x1 + 1), i.e. on
         // granule 15 + tags + 2·x1: spot 3·x1 + tags, x1 <= 8 (x1 = 8 only
         // without tags) keeps it inside the window.
@@ -316,7 +351,6 @@ impl Logic for IpParse {
         self.a_spot[24].d.next = (self.tags.val().index() == 0) && (self.window[13].val().get_bits::<8>(16).index() == 8);
 
         // Stage B: IPv4 checks, the first extension header, the second's first bytes.
-        self.l3.next = (bit_cast::<16, 2>(self.a_tags.q.val()) << 2) + 14;
         self.ihl.next = bit_cast::<16, 4>(self.a_h0.q.val().get_bits::<4>(24)) << 2;
         self.total.next = self.a_h0.q.val().get_bits::<16>(0);
         self.b_v4_malformed.d.next = (self.a_rem0.q.val() < 20)
@@ -325,13 +359,13 @@ impl Logic for IpParse {
             || (self.total.val() < self.ihl.val())
             || (self.a_rem0.q.val() < self.ihl.val());
         self.b_v4_fragment.d.next = (self.a_h1.q.val().get_bits::<16>(0) & 0x3fff) != 0;
-        self.b_v4_l4.d.next = bit_cast::<8, 16>(self.l3.val() + self.ihl.val());
+        self.b_v4_l4.d.next = self.a_l3.q.val() + bit_cast::<8, 16>(self.ihl.val());
         self.b_v4_proto.d.next = self.a_h2.q.val().get_bits::<8>(16);
         if self.a_v6.q.val() {
             self.b_end.d.next =
-                bit_cast::<17, 16>(self.l3.val() + 40) + bit_cast::<17, 16>(self.a_h1.q.val().get_bits::<16>(16));
+                bit_cast::<17, 8>(self.a_l3_40.q.val()) + bit_cast::<17, 16>(self.a_h1.q.val().get_bits::<16>(16));
         } else {
-            self.b_end.d.next = bit_cast::<17, 16>(self.l3.val()) + bit_cast::<17, 16>(self.total.val());
+            self.b_end.d.next = bit_cast::<17, 8>(self.a_l3.q.val()) + bit_cast::<17, 16>(self.total.val());
         }
         self.b_v6_malformed.d.next = (self.a_rem0.q.val() < 40) || (self.a_h0.q.val().get_bits::<4>(28) != 6);
         self.b_next0.d.next = self.a_h1.q.val().get_bits::<8>(8);
@@ -340,12 +374,14 @@ impl Logic for IpParse {
         // if rem0 < 40 + 8(x1 + 1) (this covers rem0 < 42, no room for its
         // length byte), past the window if l3 + 48 + 8·x1 > 128.
         self.x1.next = bit_cast::<16, 8>(self.a_ext1.q.val().get_bits::<8>(0));
-        self.at2_rel.next = (self.x1.val() + 6) << 3;
-        self.b_ext1_malformed.d.next = self.a_rem0.q.val() < self.at2_rel.val();
+        self.b_ext1_malformed.d.next = self.a_rem0.q.val() < self.a_at2_rel.q.val();
         self.b_ext1_control.d.next =
             (self.x1.val() >= 9) || ((self.x1.val() == 8) && (self.a_tags.q.val().index() != 0));
-        self.b_at2.d.next = bit_cast::<8, 16>(self.l3.val() + self.at2_rel.val());
-        self.b_rem2.d.next = self.a_rem0.q.val() - self.at2_rel.val();
+        self.b_at2.d.next = self.a_at2.q.val();
+        self.b_at2_8.d.next = self.a_at2_8.q.val();
+        self.b_room2.d.next = self.a_room2.q.val();
+        self.b_l4_v6.d.next = self.a_l3_40.q.val();
+        self.b_rem2.d.next = self.a_rem0.q.val() - self.a_at2_rel.q.val();
         self.ext2.next = 0.into();
         for x in 0..8 {
             for t in 0..3 {
@@ -378,12 +414,12 @@ impl Logic for IpParse {
         self.c_frag2.d.next = self.b_next2.q.val() == 44;
         self.c_ext2_malformed.d.next =
             (self.b_rem2.q.val() < 2) || ((self.b_rem2.q.val() >> 3) <= bit_cast::<16, 8>(self.b_x2.q.val()));
-        self.c_ext2_control.d.next = ((128 - self.b_at2.q.val()) >> 3) <= self.b_x2.q.val();
+        self.c_ext2_control.d.next = self.b_room2.q.val() <= self.b_x2.q.val();
         self.c_at2.d.next = self.b_at2.q.val();
-        self.c_at3.d.next = self.b_at2.q.val() + (self.b_x2.q.val() << 3) + 8;
+        self.c_at3.d.next = self.b_at2_8.q.val() + (self.b_x2.q.val() << 3);
         self.c_len.d.next = self.b_len.q.val();
         self.c_v6.d.next = self.b_v6.q.val();
-        self.c_tags.d.next = self.b_tags.q.val();
+        self.c_l4_v6.d.next = self.b_l4_v6.q.val();
         self.c_v4_malformed.d.next = self.b_v4_malformed.q.val();
         self.c_v4_fragment.d.next = self.b_v4_fragment.q.val();
         self.c_v4_l4.d.next = self.b_v4_l4.q.val();
@@ -448,7 +484,7 @@ impl Logic for IpParse {
             self.v_verdict.next = self.code_malformed.val();
         } else if !self.c_skip0.q.val() {
             self.v_proto.next = self.c_next0.q.val();
-            self.v_l4.next = (bit_cast::<8, 2>(self.c_tags.q.val()) << 2) + 54;
+            self.v_l4.next = self.c_l4_v6.q.val();
             if self.c_frag0.q.val() {
                 self.v_verdict.next = self.code_fragment.val();
             } else {
