@@ -18,7 +18,7 @@ register to register, as in a real design, whatever the top's port count
 a package has pins). The wrapper adds one FF per input and output bit and
 one LUT per output bit to the figures; they are reported apart.
 
-ECP5 Verilog is read with FLOWDIST_ECP5 defined (TableRam then instantiates
+ECP5 Verilog is read with FLOWDIST_ECP5 defined (BlockRam then instantiates
 DP16KD with its output register). Results go to <out>/<target>/<name>.json
 (read by scripts/synth_report.py) with the logs next to them; the JSON of an
 earlier run is deleted first, so a run that fails or is stopped leaves no

@@ -28,13 +28,14 @@
 //! input). Latency: a decision at the head of the queue in cycle t gives the
 //! frame's first beat on the output in cycle t + `PACKET_BUFFER_LATENCY`.
 //!
-//! Timing: the logic works on registers only — the decision queue's head is
-//! registered in `head`, and the ring is a [`BlockRam`], whose output
-//! register is the block RAM's own (on ECP5 a block RAM's clock-to-out
-//! leaves no room for logic behind it at 125 MHz and above).
-//! Read pipeline: head → issue (RAM address) → r (RAM reading) → r2 (RAM
-//! output register) → MAC rewrite → output queue of three entries (three
-//! beats can be in flight when the output stops).
+//! Timing: the logic works on registers — the decision queue's head is an
+//! [`OutputQueue`] entry, the ring is a [`BlockRam`], whose output register
+//! is the block RAM's own (on ECP5 a block RAM's clock-to-out leaves no room
+//! for logic behind it at 125 MHz and above), and whether a read may issue
+//! (`room`) is a register, so `out_ready` reaches only the output queue.
+//! Read pipeline: issue (RAM address; the decision queue's head taken with
+//! a frame's first beat) → r (RAM reading) → r2 (RAM output register) →
+//! MAC rewrite → output queue of four entries.
 //!
 //! Frames longer than the ring: the ring holds at most 2^A beats of a frame.
 //! Beats past that are accepted and dropped (the input never deadlocks); the
@@ -52,7 +53,7 @@ use crate::stream::Egress;
 
 /// Cycles from a decision at the head of the decision queue to the frame's
 /// first beat on the output (idle buffer, output ready).
-pub const PACKET_BUFFER_LATENCY: usize = 4;
+pub const PACKET_BUFFER_LATENCY: usize = 3;
 
 /// A beat read back, on its way out: tdata and tkeep, tlast, the frame's
 /// record.
@@ -97,18 +98,20 @@ pub struct PacketBuffer<const A: usize> {
     done: DFF<Bit>,
     done_beats: DFF<Bits<16>>,
     done_cut: DFF<Bit>,
-    // Read side: head → issue (RAM address) → r (RAM data) → r2 → q (output queue).
-    /// The decision queue's head, registered.
-    head_valid: DFF<Bit>,
-    head: DFF<Egress>,
+    // Read side: issue (RAM address) → r (RAM reading) → r2 (RAM output
+    // register) → output queue.
     rd_ptr: DFF<Bits<16>>,
-    /// Beats of the open frame still to issue (0: no frame open).
+    /// Beats of the open frame still to issue, and "that is not 0".
     left: DFF<Bits<16>>,
+    open: DFF<Bit>,
+    /// The output queue will have room for a beat issued this cycle
+    /// (output queue + reads in flight < 4), set from last cycle's changes.
+    room: DFFWithInit<Bit>,
+    /// The open frame's record (from the cycle after its first beat's issue).
     cur: DFF<Egress>,
     r_valid: DFF<Bit>,
     r_first: DFF<Bit>,
     r_last: DFF<Bit>,
-    r_meta: DFF<Egress>,
     r2_valid: DFF<Bit>,
     r2_first: DFF<Bit>,
     r2_last: DFF<Bit>,
@@ -132,13 +135,12 @@ pub struct PacketBuffer<const A: usize> {
     frames_next: Signal<Local, Bit>,
     cut_next: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
-    occupied: Signal<Local, Bits<3>>,
-    fill: Signal<Local, Bit>,
+    /// Output queue + reads in flight next cycle, before this cycle's pop.
+    occupied_next: Signal<Local, Bits<4>>,
     head_take: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     issue_first: Signal<Local, Bit>,
     issue_last: Signal<Local, Bit>,
-    issue_meta: Signal<Local, Egress>,
     word: Signal<Local, Bits<72>>,
     mac: Signal<Local, Bits<48>>,
     out_word: Signal<Local, Bits<72>>,
@@ -178,15 +180,14 @@ impl<const A: usize> PacketBuffer<A> {
             done: Default::default(),
             done_beats: Default::default(),
             done_cut: Default::default(),
-            head_valid: Default::default(),
-            head: Default::default(),
             rd_ptr: Default::default(),
             left: Default::default(),
+            open: Default::default(),
+            room: DFFWithInit::new(true),
             cur: Default::default(),
             r_valid: Default::default(),
             r_first: Default::default(),
             r_last: Default::default(),
-            r_meta: Default::default(),
             r2_valid: Default::default(),
             r2_first: Default::default(),
             r2_last: Default::default(),
@@ -206,13 +207,11 @@ impl<const A: usize> PacketBuffer<A> {
             frames_next: Default::default(),
             cut_next: Default::default(),
             pop: Default::default(),
-            occupied: Default::default(),
-            fill: Default::default(),
+            occupied_next: Default::default(),
             head_take: Default::default(),
             issue: Default::default(),
             issue_first: Default::default(),
             issue_last: Default::default(),
-            issue_meta: Default::default(),
             word: Default::default(),
             mac: Default::default(),
             out_word: Default::default(),
@@ -227,8 +226,8 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, in_beats, pending, ready, cut, done, done_beats, done_cut, head_valid, head, rd_ptr, left, cur,
-            r_valid, r_first, r_last, r_meta, r2_valid, r2_first, r2_last, r2_meta
+            self, clock, wr_ptr, in_beats, pending, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, room, cur,
+            r_valid, r_first, r_last, r2_valid, r2_first, r2_last, r2_meta
         );
         self.queue.clock.next = self.clock.val();
         self.ram.clock.next = self.clock.val();
@@ -261,40 +260,35 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.frame_cut.next = self.done_cut.q.val();
 
         // Read side: issue a RAM read when the output queue will have room
-        // for its data, counting this cycle's departure.
+        // for its data (`room`, a register); a new frame starts with the
+        // decision queue's head, popped as its first beat is issued.
         self.pop.next = (self.queue.count.val() != 0) & self.out_ready.val();
-        self.occupied.next = bit_cast::<3, 2>(self.queue.count.val())
-            + bit_cast::<3, 1>(self.r_valid.q.val().into())
-            + bit_cast::<3, 1>(self.r2_valid.q.val().into());
         self.issue.next = false;
         self.head_take.next = false;
         self.issue_first.next = false;
         self.issue_last.next = self.left.q.val() == 1;
-        self.issue_meta.next = self.cur.q.val();
-        if (self.occupied.val() != 3) | self.pop.val() {
-            if self.left.q.val() != 0 {
+        if self.room.q.val() {
+            if self.open.q.val() {
                 self.issue.next = true;
                 self.left.d.next = self.left.q.val() - 1;
-            } else if self.head_valid.q.val() {
+                self.open.d.next = self.left.q.val() != 1;
+            } else if self.decision_valid.val() {
                 self.issue.next = true;
                 self.head_take.next = true;
                 self.issue_first.next = true;
-                self.issue_last.next = self.head.q.val().beats == 1;
-                self.issue_meta.next = self.head.q.val();
-                self.cur.d.next = self.head.q.val();
-                self.left.d.next = self.head.q.val().beats - 1;
+                self.issue_last.next = self.decision.val().beats == 1;
+                self.cur.d.next = self.decision.val();
+                self.left.d.next = self.decision.val().beats - 1;
+                self.open.d.next = self.decision.val().beats != 1;
             }
         }
-        // The head register refills from the decision queue when it is empty
-        // or taken this cycle.
-        self.fill.next = self.decision_valid.val() & (!self.head_valid.q.val() | self.head_take.val());
-        self.decision_pop.next = self.fill.val();
-        if self.fill.val() {
-            self.head_valid.d.next = true;
-            self.head.d.next = self.decision.val();
-        } else if self.head_take.val() {
-            self.head_valid.d.next = false;
-        }
+        self.decision_pop.next = self.head_take.val();
+        // Next cycle: queue + r2 (pushed) + r + this issue, less this pop.
+        self.occupied_next.next = bit_cast::<4, 3>(self.queue.count.val())
+            + bit_cast::<4, 1>(self.r2_valid.q.val().into())
+            + bit_cast::<4, 1>(self.r_valid.q.val().into())
+            + bit_cast::<4, 1>(self.issue.val().into());
+        self.room.d.next = (self.occupied_next.val() < 4) | ((self.occupied_next.val() == 4) & self.pop.val());
         self.ram.read_address.next = bit_cast::<A, 16>(self.rd_ptr.q.val());
         if self.issue.val() {
             self.rd_ptr.d.next = self.rd_ptr.q.val() + 1;
@@ -302,11 +296,12 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.r_valid.d.next = self.issue.val();
         self.r_first.d.next = self.issue_first.val();
         self.r_last.d.next = self.issue_last.val();
-        self.r_meta.d.next = self.issue_meta.val();
         self.r2_valid.d.next = self.r_valid.q.val();
         self.r2_first.d.next = self.r_first.q.val();
         self.r2_last.d.next = self.r_last.q.val();
-        self.r2_meta.d.next = self.r_meta.q.val();
+        // A beat in r belongs to the frame in `cur` (a first beat's record
+        // is in `cur` from the cycle after its issue).
+        self.r2_meta.d.next = self.cur.q.val();
         // Frames waiting for their decision.
         if self.accept.val() & self.in_last.val() & !self.decision_pop.val() {
             self.pending.d.next = self.pending.q.val() + 1;

@@ -124,7 +124,7 @@ pub const DECISION_FIFO_LATENCY: usize = 3;
 /// queue, so the FIFO still gives one record per cycle. A record written in
 /// cycle w can be read from cycle w + 4 (`DECISION_FIFO_LATENCY`). The writer must not write when
 /// full (the core bounds the frames in flight instead of watching a full
-/// flag); 2^N records are held in the RAM plus up to 3 in the queue.
+/// flag); 2^N records are held in the RAM plus up to 4 in the queue.
 #[derive(LogicBlock)]
 pub struct DecisionFifo<const N: usize> {
     pub clock: Signal<In, Clock>,
@@ -182,14 +182,14 @@ impl<const N: usize> Logic for DecisionFifo<N> {
         if self.write.val() {
             self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
         }
-        // Read the RAM ahead while the queue, counting the reads in flight
-        // and this cycle's departure, has room. An entry written in cycle w
-        // is read from w + 1 on (never at the edge that writes it).
+        // Read the RAM ahead while the queue, counting the reads in flight,
+        // has room (registers only: see OutputQueue). An entry written in
+        // cycle w is read from w + 1 on (never at the edge that writes it).
         self.pop.next = self.read.val() & (self.queue.count.val() != 0);
-        self.occupied.next = bit_cast::<3, 2>(self.queue.count.val())
+        self.occupied.next = self.queue.count.val()
             + bit_cast::<3, 1>(self.reading1.q.val().into())
             + bit_cast::<3, 1>(self.reading2.q.val().into());
-        self.issue.next = (self.wr_ptr.q.val() != self.rd_ptr.q.val()) & ((self.occupied.val() != 3) | self.pop.val());
+        self.issue.next = (self.wr_ptr.q.val() != self.rd_ptr.q.val()) & !self.occupied.val().get_bit(2);
         self.ram.read_address.next = bit_cast::<N, 16>(self.rd_ptr.q.val());
         if self.issue.val() {
             self.rd_ptr.d.next = self.rd_ptr.q.val() + 1;
