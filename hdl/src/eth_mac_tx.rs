@@ -4,7 +4,8 @@
 //! Ports (all in the GMII transmit clock domain, 125 MHz)
 //! - in  `s_tdata: Bits<64>`, `s_tkeep: Bits<8>`, `s_tvalid`, `s_tlast`,
 //!   `s_tuser` (on the last beat: send the frame with a bad FCS) → out
-//!   `s_tready` (combinational from `s_tvalid` and the state).
+//!   `s_tready` (registered: the one-beat input buffer is empty; it may be
+//!   high without `s_tvalid`, a beat moves when both are high).
 //! - out `gmii_txd: Bits<8>`, `gmii_tx_en`, `gmii_tx_er`, registered.
 //!
 //! What it does: per frame, 7 × 0x55 and the SFD 0xD5, the frame bytes
@@ -15,18 +16,20 @@
 //! the receiver drops the frame (an upstream error is never turned into a
 //! good frame).
 //!
-//! Width conversion: a beat holds 8 bytes and GMII takes one per cycle, so
-//! `s_tready` is high at most one cycle in eight during a frame: the first
-//! beat is taken when the preamble starts, each next beat in the cycle its
-//! predecessor's last byte goes out. A frame must then arrive at line rate:
-//! if the next beat is not valid in that cycle (underrun), the MAC sends one
-//! byte with `tx_er` high (the receiver drops the frame), drops the rest of
-//! the frame (`s_tready` high until `s_tlast`) and keeps the gap. Upstream
-//! (the board top's FIFO) must hold a whole frame, or enough of it, before
-//! the first beat is offered.
+//! Width conversion: a beat holds 8 bytes and GMII takes one per cycle.
+//! Beats enter a one-beat buffer (`nb_*`), so the stream's handshake meets
+//! only flip-flops here (a board top routes it across the chip); the frame
+//! logic takes the buffered beat when the preamble starts and then in the
+//! cycle its predecessor's last byte goes out, and the buffer refills a
+//! cycle later: one beat in eight cycles during a frame. A frame must then
+//! arrive at line rate: if the buffer is empty when the next beat is due
+//! (underrun), the MAC sends one byte with `tx_er` high (the receiver drops
+//! the frame), drops the rest of the frame (up to `s_tlast`) and keeps the
+//! gap. Upstream (the board top's FIFO) must hold a whole frame, or enough
+//! of it, before the first beat is offered.
 //!
 //! Throughput: 8 + max(len, 60) + 4 + 12 cycles per frame of len bytes:
-//! line rate. Latency: first preamble byte on GMII 1 cycle after the first
+//! line rate. Latency: first preamble byte on GMII 2 cycles after the first
 //! beat is taken.
 
 use rust_hdl::prelude::*;
@@ -78,7 +81,13 @@ pub struct EthMacTx {
     txd: DFF<Bits<8>>,
     tx_en: DFF<Bit>,
     tx_er: DFF<Bit>,
-    /// Take the beat on the input this cycle.
+    /// The input buffer: the next beat.
+    nb_valid: DFF<Bit>,
+    nb_data: DFF<Bits<64>>,
+    nb_keep: DFF<Bits<8>>,
+    nb_last: DFF<Bit>,
+    nb_user: DFF<Bit>,
+    /// Take the buffered beat this cycle.
     take: Signal<Local, Bit>,
 }
 
@@ -108,6 +117,11 @@ impl Default for EthMacTx {
             txd: Default::default(),
             tx_en: Default::default(),
             tx_er: Default::default(),
+            nb_valid: Default::default(),
+            nb_data: Default::default(),
+            nb_keep: Default::default(),
+            nb_last: Default::default(),
+            nb_user: Default::default(),
             take: Default::default(),
         }
     }
@@ -116,7 +130,10 @@ impl Default for EthMacTx {
 impl Logic for EthMacTx {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, state, count, len, data, keep, last, user, crc, txd, tx_en, tx_er);
+        dff_setup!(
+            self, clock, state, count, len, data, keep, last, user, crc, txd, tx_en, tx_er, nb_valid, nb_data,
+            nb_keep, nb_last, nb_user
+        );
         self.take.next = false;
         self.tx_en.d.next = false;
         self.tx_er.d.next = false;
@@ -126,7 +143,7 @@ impl Logic for EthMacTx {
 
         match self.state.q.val() {
             TxState::Idle => {
-                if self.s_tvalid.val() {
+                if self.nb_valid.q.val() {
                     self.take.next = true;
                     self.state.d.next = TxState::Preamble;
                     self.count.d.next = 0.into();
@@ -161,7 +178,7 @@ impl Logic for EthMacTx {
                         } else {
                             self.state.d.next = TxState::Fcs;
                         }
-                    } else if self.s_tvalid.val() {
+                    } else if self.nb_valid.q.val() {
                         self.take.next = true;
                     } else {
                         self.state.d.next = TxState::Abort;
@@ -194,8 +211,8 @@ impl Logic for EthMacTx {
                 self.state.d.next = TxState::Drop;
             }
             TxState::Drop => {
-                self.take.next = self.s_tvalid.val();
-                if self.s_tvalid.val() & self.s_tlast.val() {
+                self.take.next = self.nb_valid.q.val();
+                if self.nb_valid.q.val() & self.nb_last.q.val() {
                     self.count.d.next = 0.into();
                     self.state.d.next = TxState::Gap;
                 }
@@ -206,7 +223,7 @@ impl Logic for EthMacTx {
                     // The next frame may start right after the 12th idle
                     // byte time.
                     self.state.d.next = TxState::Idle;
-                    if self.s_tvalid.val() {
+                    if self.nb_valid.q.val() {
                         self.take.next = true;
                         self.state.d.next = TxState::Preamble;
                         self.count.d.next = 0.into();
@@ -216,12 +233,21 @@ impl Logic for EthMacTx {
         }
 
         if self.take.val() {
-            self.data.d.next = self.s_tdata.val();
-            self.keep.d.next = self.s_tkeep.val();
-            self.last.d.next = self.s_tlast.val();
-            self.user.d.next = self.s_tuser.val();
+            self.data.d.next = self.nb_data.q.val();
+            self.keep.d.next = self.nb_keep.q.val();
+            self.last.d.next = self.nb_last.q.val();
+            self.user.d.next = self.nb_user.q.val();
+            self.nb_valid.d.next = false;
         }
-        self.s_tready.next = self.take.val();
+        // The buffer refills when empty (never in the cycle it is taken).
+        if self.s_tvalid.val() & !self.nb_valid.q.val() {
+            self.nb_valid.d.next = true;
+            self.nb_data.d.next = self.s_tdata.val();
+            self.nb_keep.d.next = self.s_tkeep.val();
+            self.nb_last.d.next = self.s_tlast.val();
+            self.nb_user.d.next = self.s_tuser.val();
+        }
+        self.s_tready.next = !self.nb_valid.q.val();
         self.gmii_txd.next = self.txd.q.val();
         self.gmii_tx_en.next = self.tx_en.q.val();
         self.gmii_tx_er.next = self.tx_er.q.val();
