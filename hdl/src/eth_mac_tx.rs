@@ -19,13 +19,15 @@
 //! Width conversion: a beat holds 8 bytes and GMII takes one per cycle.
 //! Beats enter a one-beat buffer (`nb_*`), so the stream's handshake meets
 //! only flip-flops here (a board top routes it across the chip); the frame
-//! logic takes the buffered beat when the preamble starts and then in the
-//! cycle its predecessor's last byte goes out, and the buffer refills a
-//! cycle later: one beat in eight cycles during a frame. A frame must then
-//! arrive at line rate: if the buffer is empty when the next beat is due
-//! (underrun), the MAC sends one byte with `tx_er` high (the receiver drops
-//! the frame), drops the rest of the frame (up to `s_tlast`) and keeps the
-//! gap. Upstream (the board top's FIFO) must hold a whole frame, or enough
+//! logic takes the buffered beat when the preamble starts, and within a
+//! frame claims the next one a cycle before its predecessor's last byte
+//! goes out (`claimed`, a register, then loads it: the wide load enable is
+//! a flip-flop, not the frame logic's decision); the buffer refills a cycle
+//! later: one beat in eight cycles during a frame. A frame must then
+//! arrive at line rate: if the buffer is empty when the next beat is
+//! claimed (underrun), the MAC sends one byte with `tx_er` high (the
+//! receiver drops the frame), drops the rest of the frame (up to
+//! `s_tlast`) and keeps the gap. Upstream (the board top's FIFO) must hold a whole frame, or enough
 //! of it, before the first beat is offered.
 //!
 //! Throughput: 8 + max(len, 60) + 4 + 12 cycles per frame of len bytes:
@@ -87,8 +89,10 @@ pub struct EthMacTx {
     nb_keep: DFF<Bits<8>>,
     nb_last: DFF<Bit>,
     nb_user: DFF<Bit>,
-    /// Take the buffered beat this cycle.
+    /// Take the buffered beat this cycle (frame start, drop).
     take: Signal<Local, Bit>,
+    /// Within a frame: the next beat was claimed last cycle, load it now.
+    claimed: DFF<Bit>,
 }
 
 impl Default for EthMacTx {
@@ -123,6 +127,7 @@ impl Default for EthMacTx {
             nb_last: Default::default(),
             nb_user: Default::default(),
             take: Default::default(),
+            claimed: Default::default(),
         }
     }
 }
@@ -132,8 +137,9 @@ impl Logic for EthMacTx {
     fn update(&mut self) {
         dff_setup!(
             self, clock, state, count, len, data, keep, last, user, crc, txd, tx_en, tx_er, nb_valid, nb_data,
-            nb_keep, nb_last, nb_user
+            nb_keep, nb_last, nb_user, claimed
         );
+        self.claimed.d.next = false;
         self.take.next = false;
         self.tx_en.d.next = false;
         self.tx_er.d.next = false;
@@ -169,6 +175,15 @@ impl Logic for EthMacTx {
                 }
                 self.data.d.next = self.data.q.val() >> 8;
                 self.keep.d.next = self.keep.q.val() >> 1;
+                if self.keep.q.val().get_bit(1)
+                    & !self.keep.q.val().get_bit(2)
+                    & !self.last.q.val()
+                    & self.nb_valid.q.val()
+                {
+                    // A full beat's second-to-last byte: claim the next.
+                    self.claimed.d.next = true;
+                    self.nb_valid.d.next = false;
+                }
                 if !self.keep.q.val().get_bit(1) {
                     // The beat's last byte goes out.
                     if self.last.q.val() {
@@ -178,9 +193,7 @@ impl Logic for EthMacTx {
                         } else {
                             self.state.d.next = TxState::Fcs;
                         }
-                    } else if self.nb_valid.q.val() {
-                        self.take.next = true;
-                    } else {
+                    } else if !self.claimed.q.val() {
                         self.state.d.next = TxState::Abort;
                     }
                 }
@@ -232,7 +245,7 @@ impl Logic for EthMacTx {
             }
         }
 
-        if self.take.val() {
+        if self.take.val() | self.claimed.q.val() {
             self.data.d.next = self.nb_data.q.val();
             self.keep.d.next = self.nb_keep.q.val();
             self.last.d.next = self.nb_last.q.val();
