@@ -2,7 +2,8 @@
 //! config holds and reads the counters.
 //!
 //! Bus: `ctrl_addr` (16 bits), `ctrl_wdata` (32), `ctrl_write`, `ctrl_read`
-//! → `ctrl_rdata` (32) with `ctrl_rvalid`, one cycle after `ctrl_read`. One
+//! → `ctrl_rdata` (32) with `ctrl_rvalid`, `CONTROL_READ_LATENCY` (2) cycles
+//! after `ctrl_read`. One
 //! access per cycle; a write and a read in the same cycle both happen.
 //!
 //! Register map (W = write, R = read back; unlisted addresses read 0):
@@ -45,6 +46,16 @@
 use rust_hdl::prelude::*;
 
 use crate::decide::RULES;
+
+/// Cycles from `ctrl_read` to `ctrl_rvalid` with the data: the first
+/// registers which register is read (one-hot), the second its value (the
+/// address decode and a 17-way multiplexer in one cycle were the core's
+/// critical path on ECP5).
+pub const CONTROL_READ_LATENCY: usize = 2;
+/// Readable registers: id, group MAC (2), the four special ports, the MAC
+/// staging word, the port rules.
+const READABLE: usize = 8 + RULES;
+const _: () = assert!(RULES == 8, "the read select below numbers the rules 8..16");
 
 /// Register map version, read at address 0.
 pub const CONTROL_ID: u64 = 0x464C_0001;
@@ -127,6 +138,14 @@ pub struct ControlPort {
     key_data_reg: DFF<Bits<32>>,
     table_w: DFF<Bit>,
     table_data: DFF<Bits<28>>,
+    /// Read stage 1: the read, whether it is of a counter, which register
+    /// (one-hot, bit k of READABLE) and the counter number.
+    read1: DFF<Bit>,
+    read1_counter: DFF<Bit>,
+    read1_select: DFF<Bits<READABLE>>,
+    read1_index: DFF<Bits<8>>,
+    select: Signal<Local, Bits<READABLE>>,
+    /// Read stage 2: the value.
     read_valid: DFF<Bit>,
     read_counter: DFF<Bit>,
     read_data: DFF<Bits<32>>,
@@ -196,6 +215,11 @@ impl ControlPort {
             key_data_reg: Default::default(),
             table_w: Default::default(),
             table_data: Default::default(),
+            read1: Default::default(),
+            read1_counter: Default::default(),
+            read1_select: Default::default(),
+            read1_index: Default::default(),
+            select: Default::default(),
             read_valid: Default::default(),
             read_counter: Default::default(),
             read_data: Default::default(),
@@ -211,7 +235,7 @@ impl Logic for ControlPort {
         dff_setup!(
             self, clock, mac_high, mac_low, mac_enable, bridge, control, fragment, malformed, staging, map_addr_reg,
             map_data_reg, tmm_port_w, tmm_mac_w, fixed_tmm_w, bypass_w, key_w, key_word_reg, key_data_reg, table_w,
-            table_data, read_valid, read_counter, read_data
+            table_data, read1, read1_counter, read1_select, read1_index, read_valid, read_counter, read_data
         );
         for i in 0..RULES {
             self.rule[i].clock.next = self.clock.val();
@@ -281,43 +305,60 @@ impl Logic for ControlPort {
                 self.bypass_w.d.next = true;
             }
         }
-        // Reads: register values are captured now, counters answer next cycle.
+        // Reads, stage 1: decode the address.
+        self.select.next = 0.into();
+        self.select.next = self.select.val().replace_bit(0, self.ctrl_addr.val() == 0x0000);
+        self.select.next = self.select.val().replace_bit(1, self.ctrl_addr.val() == 0x0002);
+        self.select.next = self.select.val().replace_bit(2, self.ctrl_addr.val() == 0x0003);
+        self.select.next = self.select.val().replace_bit(3, self.ctrl_addr.val() == 0x0004);
+        self.select.next = self.select.val().replace_bit(4, self.ctrl_addr.val() == 0x0005);
+        self.select.next = self.select.val().replace_bit(5, self.ctrl_addr.val() == 0x0006);
+        self.select.next = self.select.val().replace_bit(6, self.ctrl_addr.val() == 0x0007);
+        self.select.next = self.select.val().replace_bit(7, self.ctrl_addr.val() == 0x0009);
+        for i in 0..RULES {
+            self.select.next = self.select.val().replace_bit(8 + i, self.ctrl_addr.val().index() == 0x20 + i);
+        }
+        self.read1.d.next = self.ctrl_read.val();
+        self.read1_counter.d.next = self.page.val() == 0x08;
+        self.read1_select.d.next = self.select.val();
+        self.read1_index.d.next = self.ctrl_addr.val().get_bits::<8>(0);
+        // Stage 2: the selected register's value (an AND-OR of one-hot
+        // selects); a counter answers one cycle after its number.
         self.reg_value.next = 0.into();
-        if self.ctrl_addr.val() == 0x0000 {
+        if self.read1_select.q.val().get_bit(0) {
             self.reg_value.next = 0x464C_0001.into();
         }
-        if self.ctrl_addr.val() == 0x0002 {
-            self.reg_value.next = self.mac_high.q.val();
+        if self.read1_select.q.val().get_bit(1) {
+            self.reg_value.next = self.reg_value.val() | self.mac_high.q.val();
         }
-        if self.ctrl_addr.val() == 0x0003 {
-            self.reg_value.next = bit_cast::<32, 16>(self.mac_low.q.val());
-            if self.mac_enable.q.val() {
-                self.reg_value.next = bit_cast::<32, 16>(self.mac_low.q.val()) | 0x1_0000;
-            }
+        if self.read1_select.q.val().get_bit(2) {
+            self.reg_value.next = self.reg_value.val()
+                | bit_cast::<32, 16>(self.mac_low.q.val())
+                | (bit_cast::<32, 1>(self.mac_enable.q.val().into()) << 16);
         }
-        if self.ctrl_addr.val() == 0x0004 {
-            self.reg_value.next = bit_cast::<32, 8>(self.bridge.q.val());
+        if self.read1_select.q.val().get_bit(3) {
+            self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.bridge.q.val());
         }
-        if self.ctrl_addr.val() == 0x0005 {
-            self.reg_value.next = bit_cast::<32, 8>(self.control.q.val());
+        if self.read1_select.q.val().get_bit(4) {
+            self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.control.q.val());
         }
-        if self.ctrl_addr.val() == 0x0006 {
-            self.reg_value.next = bit_cast::<32, 8>(self.fragment.q.val());
+        if self.read1_select.q.val().get_bit(5) {
+            self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.fragment.q.val());
         }
-        if self.ctrl_addr.val() == 0x0007 {
-            self.reg_value.next = bit_cast::<32, 8>(self.malformed.q.val());
+        if self.read1_select.q.val().get_bit(6) {
+            self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.malformed.q.val());
         }
-        if self.ctrl_addr.val() == 0x0009 {
-            self.reg_value.next = self.staging.q.val();
+        if self.read1_select.q.val().get_bit(7) {
+            self.reg_value.next = self.reg_value.val() | self.staging.q.val();
         }
         for i in 0..RULES {
-            if self.ctrl_addr.val().index() == 0x20 + i {
-                self.reg_value.next = self.rule[i].q.val();
+            if self.read1_select.q.val().get_bit(8 + i) {
+                self.reg_value.next = self.reg_value.val() | self.rule[i].q.val();
             }
         }
-        self.counter_addr.next = self.ctrl_addr.val().get_bits::<8>(0);
-        self.read_valid.d.next = self.ctrl_read.val();
-        self.read_counter.d.next = self.page.val() == 0x08;
+        self.counter_addr.next = self.read1_index.q.val();
+        self.read_valid.d.next = self.read1.q.val();
+        self.read_counter.d.next = self.read1_counter.q.val();
         self.read_data.d.next = self.reg_value.val();
         self.ctrl_rvalid.next = self.read_valid.q.val();
         self.ctrl_rdata.next = self.read_data.q.val();

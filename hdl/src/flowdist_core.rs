@@ -55,7 +55,7 @@
 use rust_hdl::prelude::*;
 
 use crate::alloc_table::{AllocTable, ALLOC_TABLE_LATENCY};
-use crate::control_port::ControlPort;
+use crate::control_port::{ControlPort, CONTROL_READ_LATENCY};
 use crate::counters::Counters;
 use crate::decide::{Decide, DECIDE_LATENCY, RULES};
 use crate::eth_parse::GRANULES;
@@ -624,14 +624,19 @@ impl<const A: usize> CoreSim<A> {
         }
     }
 
-    /// Read a control register: one cycle with `ctrl_read` (traffic goes
-    /// on: a beat on offer stays on offer, the sink is ready).
+    /// Read a control register: one cycle with `ctrl_read`, then the
+    /// answer `CONTROL_READ_LATENCY` cycles after it (traffic goes on: a
+    /// beat on offer stays on offer, the sink is ready).
     pub fn read(&mut self, addr: u16) -> u32 {
         while !self.writes.is_empty() {
             self.step(false, true);
         }
         self.step_with(false, true, Some(addr));
-        assert!(self.core.ctrl_rvalid.val(), "ctrl_rvalid one cycle after ctrl_read");
+        for _ in 1..CONTROL_READ_LATENCY {
+            assert!(!self.core.ctrl_rvalid.val(), "ctrl_rvalid early");
+            self.step(false, true);
+        }
+        assert!(self.core.ctrl_rvalid.val(), "ctrl_rvalid {CONTROL_READ_LATENCY} cycles after ctrl_read");
         self.core.ctrl_rdata.val().to_u32()
     }
 
