@@ -18,12 +18,13 @@
 //!
 //! Width conversion: a beat holds 8 bytes and GMII takes one per cycle.
 //! Beats enter a one-beat buffer (`nb_*`), so the stream's handshake meets
-//! only flip-flops here (a board top routes it across the chip); the frame
-//! logic takes the buffered beat when the preamble starts, and within a
-//! frame claims the next one a cycle before its predecessor's last byte
-//! goes out (`claimed`, a register, then loads it: the wide load enable is
-//! a flip-flop, not the frame logic's decision); the buffer refills a cycle
-//! later: one beat in eight cycles during a frame. A frame must then
+//! only flip-flops here (a board top routes it across the chip). A
+//! buffered beat starts the preamble; the frame logic claims it with the
+//! preamble's last 0x55 and each next one a cycle before its predecessor's
+//! last byte goes out (`claimed`, a register, then loads it: the wide
+//! beat register's one enable is a flip-flop, not the frame logic's
+//! decision); the buffer refills a cycle later: one beat in eight cycles
+//! during a frame. A frame must then
 //! arrive at line rate: if the buffer is empty when the next beat is
 //! claimed (underrun), the MAC sends one byte with `tx_er` high (the
 //! receiver drops the frame), drops the rest of the frame (up to
@@ -31,8 +32,8 @@
 //! of it, before the first beat is offered.
 //!
 //! Throughput: 8 + max(len, 60) + 4 + 12 cycles per frame of len bytes:
-//! line rate. Latency: first preamble byte on GMII 2 cycles after the first
-//! beat is taken.
+//! line rate. Latency: first preamble byte on GMII 3 cycles after the
+//! cycle the first beat is accepted (buffer, state, output register).
 
 use rust_hdl::prelude::*;
 
@@ -89,9 +90,10 @@ pub struct EthMacTx {
     nb_keep: DFF<Bits<8>>,
     nb_last: DFF<Bit>,
     nb_user: DFF<Bit>,
-    /// Take the buffered beat this cycle (frame start, drop).
+    /// Discard the buffered beat this cycle (the rest of an aborted frame).
     take: Signal<Local, Bit>,
-    /// Within a frame: the next beat was claimed last cycle, load it now.
+    /// The buffered beat was claimed last cycle (with the preamble's last
+    /// 0x55, or a full beat's second-to-last byte): load it now.
     claimed: DFF<Bit>,
 }
 
@@ -146,11 +148,13 @@ impl Logic for EthMacTx {
         self.txd.d.next = 0.into();
         self.crc_step.crc_in.next = self.crc.q.val();
         self.crc_step.data.next = self.data.q.val().get_bits::<8>(0);
+        // The beat shifts a byte every cycle whatever the state (only the
+        // Data state reads it), so its one enable is `claimed`.
+        self.data.d.next = self.data.q.val() >> 8;
 
         match self.state.q.val() {
             TxState::Idle => {
                 if self.nb_valid.q.val() {
-                    self.take.next = true;
                     self.state.d.next = TxState::Preamble;
                     self.count.d.next = 0.into();
                 }
@@ -159,6 +163,12 @@ impl Logic for EthMacTx {
                 self.tx_en.d.next = true;
                 self.txd.d.next = 0x55.into();
                 self.count.d.next = self.count.q.val() + 1;
+                if self.count.q.val() == 6 {
+                    // The frame's first beat (buffered since the preamble
+                    // began) loads with the SFD.
+                    self.claimed.d.next = true;
+                    self.nb_valid.d.next = false;
+                }
                 if self.count.q.val() == 7 {
                     self.txd.d.next = 0xD5.into();
                     self.state.d.next = TxState::Data;
@@ -173,7 +183,6 @@ impl Logic for EthMacTx {
                 if self.len.q.val() != 60 {
                     self.len.d.next = self.len.q.val() + 1;
                 }
-                self.data.d.next = self.data.q.val() >> 8;
                 self.keep.d.next = self.keep.q.val() >> 1;
                 if self.keep.q.val().get_bit(1)
                     & !self.keep.q.val().get_bit(2)
@@ -237,7 +246,6 @@ impl Logic for EthMacTx {
                     // byte time.
                     self.state.d.next = TxState::Idle;
                     if self.nb_valid.q.val() {
-                        self.take.next = true;
                         self.state.d.next = TxState::Preamble;
                         self.count.d.next = 0.into();
                     }
@@ -245,11 +253,13 @@ impl Logic for EthMacTx {
             }
         }
 
-        if self.take.val() | self.claimed.q.val() {
+        if self.claimed.q.val() {
             self.data.d.next = self.nb_data.q.val();
             self.keep.d.next = self.nb_keep.q.val();
             self.last.d.next = self.nb_last.q.val();
             self.user.d.next = self.nb_user.q.val();
+        }
+        if self.take.val() {
             self.nb_valid.d.next = false;
         }
         // The buffer refills when empty (never in the cycle it is taken).
