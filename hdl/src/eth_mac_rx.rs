@@ -33,13 +33,14 @@
 //! byte and registered with it (`pre`, `sfd`); the frame registers are
 //! cleared in every cycle outside a frame (not on the SFD alone); the byte
 //! goes into the beat at a 3-bit lane number (`lane`), not a general
-//! shift; the FCS comparison is registered (`crc_ok`) and the last beat
+//! shift, a cycle after it leaves the FCS delay, so the beat's enables
+//! and clear are flip-flops (`emit_r`, `clear_r`); the FCS comparison is registered (`crc_ok`) and the last beat
 //! is pushed one cycle after `rx_dv` falls (state `End`); a beat to push
 //! is first registered (`p_*`) so the queue's enables see flip-flops.
 //!
-//! Latency: frame byte k leaves in the beat ready 6 cycles after it was on
-//! GMII (input register + 4-byte FCS delay + push register) at the
-//! earliest; the last beat of a frame is ready 4 cycles after `rx_dv`
+//! Latency: frame byte k leaves in the beat ready 7 cycles after it was on
+//! GMII (input register + 4-byte FCS delay + beat control register + push
+//! register) at the earliest; the last beat of a frame is ready 4 cycles after `rx_dv`
 //! falls.
 
 use rust_hdl::prelude::*;
@@ -113,7 +114,12 @@ pub struct EthMacRx {
     q1_user: DFF<Bit>,
     /// This cycle: the oldest delayed byte leaves the delay into the beat.
     emit: Signal<Local, Bit>,
-    /// That byte in lane 0 (not named `byte`: a SystemVerilog keyword).
+    /// `emit`, that byte and "outside a frame", a cycle later: the beat
+    /// register's controls are flip-flops.
+    emit_r: DFF<Bit>,
+    byte_r: DFF<Bits<8>>,
+    clear_r: DFF<Bit>,
+    /// `byte_r` in lane 0 (not named `byte`: a SystemVerilog keyword).
     out_byte: Signal<Local, Bits<64>>,
     /// The registered `p_*` beat enters the queue with this error flag.
     enter_user: Signal<Local, Bit>,
@@ -170,6 +176,9 @@ impl Default for EthMacRx {
             q1_last: Default::default(),
             q1_user: Default::default(),
             emit: Default::default(),
+            emit_r: Default::default(),
+            byte_r: Default::default(),
+            clear_r: Default::default(),
             out_byte: Default::default(),
             enter_user: Default::default(),
             pop: Default::default(),
@@ -184,7 +193,7 @@ impl Logic for EthMacRx {
         dff_setup!(
             self, clock, rxd, dv, er, pre, sfd, state, crc, crc_ok, count, bad, delay, held, beat, fill, lane,
             p_valid, p_data, p_keep, p_last, p_user, queued, q0_data, q0_keep, q0_last, q0_user, q1_data,
-            q1_keep, q1_last, q1_user
+            q1_keep, q1_last, q1_user, emit_r, byte_r, clear_r
         );
         self.rxd.d.next = self.gmii_rxd.val();
         self.dv.d.next = self.gmii_rx_dv.val();
@@ -201,9 +210,18 @@ impl Logic for EthMacRx {
         self.p_data.d.next = self.beat.q.val();
         self.p_keep.d.next = self.fill.q.val();
         self.p_last.d.next = false;
-        self.p_user.d.next = self.bad.q.val() | !self.crc_ok.q.val() | !self.count.q.val().get_bit(6);
+        // (A full beat entering the queue this cycle may overrun it; that
+        // loss reaches `bad` only next cycle, when the last beat is already
+        // in the push register.)
+        self.pop.next = (self.queued.q.val() != 0) & self.m_tready.val();
+        self.overrun.next = (self.queued.q.val() == 2) & !self.pop.val();
+        self.p_user.d.next = self.bad.q.val()
+            | (self.p_valid.q.val() & self.overrun.val())
+            | !self.crc_ok.q.val()
+            | !self.count.q.val().get_bit(6);
         self.emit.next = false;
-        self.out_byte.next = bit_cast::<64, 8>(self.delay.q.val().get_bits::<8>(0));
+        self.byte_r.d.next = self.delay.q.val().get_bits::<8>(0);
+        self.out_byte.next = bit_cast::<64, 8>(self.byte_r.q.val());
 
         match self.state.q.val() {
             RxState::Idle => {
@@ -269,20 +287,27 @@ impl Logic for EthMacRx {
         }
 
         // Outside a frame the frame registers are held cleared, so the SFD
-        // only has to change the state.
+        // only has to change the state (the beat a cycle later, still
+        // before the frame's first byte leaves the FCS delay).
+        self.clear_r.d.next = (self.state.q.val() != RxState::Data) & (self.state.q.val() != RxState::End);
         if (self.state.q.val() != RxState::Data) & (self.state.q.val() != RxState::End) {
             self.crc.d.next = self.crc_init.val();
             self.count.d.next = 0.into();
             self.bad.d.next = false;
             self.held.d.next = 0.into();
+        }
+        if self.clear_r.q.val() {
             self.fill.d.next = 0.into();
             self.lane.d.next = 0.into();
             self.beat.d.next = 0.into();
         }
 
-        // A frame byte (past the FCS delay) joins the beat; a full beat is
-        // pushed first, as not last (a later byte proves it is not).
-        if self.emit.val() {
+        // A frame byte (past the FCS delay) joins the beat a cycle after
+        // it left the delay; a full beat is pushed first, as not last (a
+        // later byte proves it is not). The last byte joins at the cycle
+        // `rx_dv` is seen low, so the beat is complete in `End`.
+        self.emit_r.d.next = self.emit.val();
+        if self.emit_r.q.val() {
             self.lane.d.next = self.lane.q.val() + 1;
             if self.fill.q.val().get_bit(7) {
                 self.p_valid.d.next = true;
@@ -296,8 +321,6 @@ impl Logic for EthMacRx {
 
         // Output queue (two entries, like a skid buffer) fed from the push
         // register.
-        self.pop.next = (self.queued.q.val() != 0) & self.m_tready.val();
-        self.overrun.next = (self.queued.q.val() == 2) & !self.pop.val();
         self.enter_user.next = self.p_last.q.val() & (self.p_user.q.val() | self.overrun.val());
         if self.p_valid.q.val() & self.overrun.val() & !self.p_last.q.val() {
             // The frame goes on (its last beat is pushed at least a cycle
