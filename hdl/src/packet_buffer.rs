@@ -126,7 +126,12 @@ pub struct PacketBuffer<const A: usize> {
     keep_past_mac: Constant<Bits<72>>,
     accept: Signal<Local, Bit>,
     cutting: Signal<Local, Bit>,
-    used: Signal<Local, Bits<16>>,
+    /// Beats in the ring (written, not yet issued), kept as a register with
+    /// its successor and predecessor ready: a pointer difference before the
+    /// comparisons was the 25F's critical path.
+    used: DFF<Bits<16>>,
+    used_up: Signal<Local, Bits<16>>,
+    used_down: Signal<Local, Bits<16>>,
     /// This cycle's changes to the counts: a beat written, a last beat
     /// accepted, a decision taken.
     write: Signal<Local, Bit>,
@@ -201,6 +206,8 @@ impl<const A: usize> PacketBuffer<A> {
             accept: Default::default(),
             cutting: Default::default(),
             used: Default::default(),
+            used_up: Default::default(),
+            used_down: Default::default(),
             write: Default::default(),
             ends: Default::default(),
             full_next: Default::default(),
@@ -226,13 +233,12 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, in_beats, pending, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, room, cur,
+            self, clock, wr_ptr, used, in_beats, pending, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, room, cur,
             r_valid, r_first, r_last, r2_valid, r2_first, r2_last, r2_meta
         );
         self.queue.clock.next = self.clock.val();
         self.ram.clock.next = self.clock.val();
         // Write side.
-        self.used.next = self.wr_ptr.q.val() - self.rd_ptr.q.val();
         self.cutting.next = self.cut.q.val();
         self.in_ready.next = self.ready.q.val();
         self.accept.next = self.in_valid.val() & self.in_ready.val();
@@ -311,8 +317,16 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         }
         // Next cycle's in_ready, from comparisons of this cycle's registers
         // and the one-step changes (counts move by one at most).
-        self.full_next.next = ((self.used.val() == self.capacity.val()) | (self.used.val() == self.capacity_less_one.val()))
-            & ((self.used.val() == self.capacity.val()) | self.write.val());
+        self.full_next.next = ((self.used.q.val() == self.capacity.val()) | (self.used.q.val() == self.capacity_less_one.val()))
+            & ((self.used.q.val() == self.capacity.val()) | self.write.val());
+        self.used_up.next = self.used.q.val() + 1;
+        self.used_down.next = self.used.q.val() - 1;
+        if self.write.val() & !self.issue.val() {
+            self.used.d.next = self.used_up.val();
+        }
+        if !self.write.val() & self.issue.val() {
+            self.used.d.next = self.used_down.val();
+        }
         self.frames_next.next = ((self.pending.q.val() == self.max_frames.val()) & !(self.decision_pop.val() & !self.ends.val()))
             | ((self.pending.q.val() == self.max_frames_less_one.val()) & self.ends.val() & !self.decision_pop.val());
         self.cut_next.next = !self.ends.val()
