@@ -148,9 +148,10 @@ impl Logic for EthMacTx {
         self.txd.d.next = 0.into();
         self.crc_step.crc_in.next = self.crc.q.val();
         self.crc_step.data.next = self.data.q.val().get_bits::<8>(0);
-        // The beat shifts a byte every cycle whatever the state (only the
-        // Data state reads it), so its one enable is `claimed`.
+        // The beat and its keep shift a byte every cycle whatever the state
+        // (only the Data state reads them), so their one enable is `claimed`.
         self.data.d.next = self.data.q.val() >> 8;
+        self.keep.d.next = self.keep.q.val() >> 1;
 
         match self.state.q.val() {
             TxState::Idle => {
@@ -183,7 +184,6 @@ impl Logic for EthMacTx {
                 if self.len.q.val() != 60 {
                     self.len.d.next = self.len.q.val() + 1;
                 }
-                self.keep.d.next = self.keep.q.val() >> 1;
                 if self.keep.q.val().get_bit(1)
                     & !self.keep.q.val().get_bit(2)
                     & !self.last.q.val()
