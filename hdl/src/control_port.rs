@@ -3,8 +3,8 @@
 //!
 //! Bus: `ctrl_addr` (16 bits), `ctrl_wdata` (32), `ctrl_write`, `ctrl_read`
 //! → `ctrl_rdata` (32) with `ctrl_rvalid`, `CONTROL_READ_LATENCY` (2) cycles
-//! after `ctrl_read`. One
-//! access per cycle; a write and a read in the same cycle both happen.
+//! after `ctrl_read`. One access per cycle; a write and a read in the same
+//! cycle both happen.
 //!
 //! Register map (W = write, R = read back; unlisted addresses read 0):
 //!

@@ -122,9 +122,10 @@ pub const DECISION_FIFO_LATENCY: usize = 3;
 /// forms no combinational loop, even for tools that see whole always
 /// blocks. The RAM ([`BlockRam`], read latency 2) is read ahead into the
 /// queue, so the FIFO still gives one record per cycle. A record written in
-/// cycle w can be read from cycle w + 4 (`DECISION_FIFO_LATENCY`). The writer must not write when
-/// full (the core bounds the frames in flight instead of watching a full
-/// flag); 2^N records are held in the RAM plus up to 4 in the queue.
+/// cycle w can be read from cycle w + 4 (`DECISION_FIFO_LATENCY`). The
+/// writer must not write when full (the core bounds the frames in flight
+/// instead of watching a full flag); 2^N records are held in the RAM plus up
+/// to 4 in the queue.
 #[derive(LogicBlock)]
 pub struct DecisionFifo<const N: usize> {
     pub clock: Signal<In, Clock>,
