@@ -16,15 +16,18 @@
 //!   `strobe_in`. Throughput: one hash per clock.
 //!
 //! How: the hash is linear: input bit i (MSB first) contributes the 32 key
-//! bits i..i+31, so hash bit 31−s is the parity of (input AND key bits
-//! s..s+143). Every stage is at most two LUT4 levels deep, since routing,
-//! not logic, dominates on ECP5: stage 0 registers the input (it arrives
-//! from another block's routing); stage 1 takes, for all 32 output bits, the
-//! parity of each of the 18 input bytes ANDed with its 8-bit key window (4
-//! AND-XOR LUTs + 1 XOR4); stage 2 XORs those 18 partial parities in groups
-//! of four (5 left); stage 3 XORs the five. Everything is held in bytes and
-//! 32-bit words: rust-hdl simulates wider `Bits` as bool arrays, many times
-//! slower, and the hardware is the same.
+//! bits i..i+31, so the hash is the XOR of those 32-bit key windows over
+//! the input bits that are set. Every stage is at most two LUT4 levels deep,
+//! since routing, not logic, dominates on ECP5: stage 0 registers the input
+//! (it arrives from another block's routing); stage 1 XORs, per input byte
+//! c, the windows of its set bits (each output bit a 16-input AND-XOR: 4
+//! LUTs + 1 XOR4); stage 2 XORs those 18 partial hashes in groups of four
+//! (5 left); stage 3 XORs the five. The windows of byte c are the active
+//! key bits 8c..8c+39, wires in hardware; written as selected XORs of
+//! shifted words, a cycle costs a simulator a few hundred word operations,
+//! where a bit-by-bit parity form cost it several thousand. Everything is
+//! held in bytes and 32-bit words: rust-hdl simulates wider `Bits` as bool
+//! arrays, many times slower.
 
 use model::toeplitz::{KeyTooShort, KEY_BYTES};
 use rust_hdl::prelude::*;
@@ -33,10 +36,6 @@ use rust_hdl::prelude::*;
 pub const TOEPLITZ_LATENCY: usize = 4;
 /// RSS key bytes the unit holds: 18 input bytes + 4.
 pub const KEY_LEN: usize = KEY_BYTES + 4;
-/// Adjacent key-byte pairs.
-const PAIRS: usize = KEY_LEN - 1;
-/// Key windows stage 1 uses: input byte c, hash bit 31−s takes 8c + s.
-const WINDOWS: usize = 8 * PAIRS;
 /// 32-bit key words written through `key_word`/`key_data`.
 pub const KEY_WORDS: usize = 6;
 
@@ -54,15 +53,16 @@ pub struct Toeplitz {
     shadow: [DFFWithInit<Bits<32>>; KEY_WORDS],
     /// The active key, RSS key byte q in `active[q]`.
     active: [DFFWithInit<Bits<8>>; KEY_LEN],
-    /// Active key bytes q and q+1: every 8-bit window starting in byte q.
-    pair: [Signal<Local, Bits<16>>; PAIRS],
-    /// The 8-bit key window starting at key bit o (MSB first) in `window[o]`.
-    window: [Signal<Local, Bits<8>>; WINDOWS],
+    /// Active key bytes c..c+3, byte c on top, and byte c+4 in `tail[c]`:
+    /// the 32-bit key window of input bit 8c + b (MSB first) is
+    /// `span << b | tail >> (8 − b)`.
+    span: [Signal<Local, Bits<32>>; KEY_BYTES],
+    tail: [Signal<Local, Bits<32>>; KEY_BYTES],
     // Stage 0: flow-key byte c in `key_reg[c]`.
     key_reg: [DFF<Bits<8>>; KEY_BYTES],
     strobe0: DFF<Bit>,
     commit0: DFF<Bit>,
-    // Stage 1: parity per input byte c and output bit.
+    // Stage 1: partial hash per input byte c.
     part: [DFF<Bits<32>>; KEY_BYTES],
     acc: [Signal<Local, Bits<32>>; KEY_BYTES],
     strobe1: DFF<Bit>,
@@ -108,8 +108,8 @@ impl Toeplitz {
             hash: Default::default(),
             shadow: words.map(|w| DFFWithInit::new(w.to_bits())),
             active: std::array::from_fn(|q| DFFWithInit::new(rss_key[q].to_bits())),
-            pair: Default::default(),
-            window: std::array::from_fn(|_| Default::default()),
+            span: Default::default(),
+            tail: Default::default(),
             key_reg: Default::default(),
             strobe0: Default::default(),
             commit0: Default::default(),
@@ -160,25 +160,14 @@ impl Logic for Toeplitz {
                 self.active[20 + i].d.next = self.shadow[5].q.val().get_bits::<8>(24 - 8 * i);
             }
         }
-        for k in 0..PAIRS {
-            self.pair[k].next = 0.into();
-            for b in 0..8 {
-                self.pair[k].next = self.pair[k]
-                    .val()
-                    .replace_bit(8 + b, self.active[k].q.val().get_bit(b))
-                    .replace_bit(b, self.active[k + 1].q.val().get_bit(b));
-            }
-        }
-        // The 8-bit key window at key bit 8k + r (MSB first), bit by bit:
-        // shifts and slices would cost rust-hdl a big-integer each.
-        for k in 0..PAIRS {
-            for r in 0..8 {
-                self.window[8 * k + r].next = 0.into();
-                for j in 0..8 {
-                    self.window[8 * k + r].next =
-                        self.window[8 * k + r].val().replace_bit(7 - j, self.pair[k].val().get_bit(15 - r - j));
-                }
-            }
+        // `index().to_bits()` widens a byte (`bit_cast` cannot take a loop
+        // index in hdl_gen); in Verilog the 32-bit assignment widens it.
+        for c in 0..KEY_BYTES {
+            self.span[c].next = (self.active[c].q.val().index().to_bits::<32>() << 24)
+                | (self.active[c + 1].q.val().index().to_bits::<32>() << 16)
+                | (self.active[c + 2].q.val().index().to_bits::<32>() << 8)
+                | self.active[c + 3].q.val().index().to_bits::<32>();
+            self.tail[c].next = self.active[c + 4].q.val().index().to_bits::<32>();
         }
         // Stage 0.
         for c in 0..KEY_BYTES {
@@ -186,13 +175,15 @@ impl Logic for Toeplitz {
         }
         self.strobe0.d.next = self.strobe_in.val();
         self.commit0.d.next = self.commit.val();
-        // Stage 1: hash bit 31−s takes from input byte c the key window at
-        // 8c + s.
+        // Stage 1: input bit 8c + b (byte c's bit 7−b) adds its window.
         for c in 0..KEY_BYTES {
             self.acc[c].next = 0.into();
-            for s in 0..32 {
-                self.acc[c].next =
-                    self.acc[c].val().replace_bit(31 - s, (self.key_reg[c].q.val() & self.window[8 * c + s].val()).xor());
+            for b in 0..8 {
+                if self.key_reg[c].q.val().get_bit(7 - b) {
+                    self.acc[c].next = self.acc[c].val()
+                        ^ (self.span[c].val() << b.to_bits::<4>())
+                        ^ (self.tail[c].val() >> (8 - b).to_bits::<4>());
+                }
             }
             self.part[c].d.next = self.acc[c].val();
         }
