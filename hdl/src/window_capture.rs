@@ -19,9 +19,10 @@
 //!
 //! Beat k (bytes 8k..8k+7) fills granule 2k with lanes 2..5, the upper half
 //! of granule 2k+1 with lanes 6 and 7 and the lower half of granule 2k−1
-//! with lanes 0 and 1 (beat 0: `head`); the first beat clears the rest. The
-//! lanes are moved bit by bit: rust-hdl simulates shifts and slices with a
-//! big integer each, and the hardware is the same wires.
+//! with lanes 0 and 1 (beat 0: `head`); the first beat clears the rest.
+//! Lanes move as bytes in 32-bit words (rust-hdl simulates `Bits` wider
+//! than 32 as bool arrays; a simulator runs word operations, not bit
+//! inserts); the hardware is the same wires.
 //!
 //! Two stages, so that the accepted beat (`s_axis_tvalid` & the buffer's
 //! `in_ready` in the core) drives only a few dozen flip-flops and no path
@@ -84,6 +85,8 @@ pub struct WindowCapture {
     even_lanes: Signal<Local, Bits<32>>,
     upper_lanes: Signal<Local, Bits<32>>,
     lower_lanes: Signal<Local, Bits<16>>,
+    /// Lane L of the beat, zero outside `keep`, in the low byte.
+    lane: [Signal<Local, Bits<32>>; 8],
     beat_d: DFF<Bit>,
     /// The registered beat is its frame's last.
     end_d: DFF<Bit>,
@@ -149,6 +152,7 @@ impl Default for WindowCapture {
             even_lanes: Default::default(),
             upper_lanes: Default::default(),
             lower_lanes: Default::default(),
+            lane: Default::default(),
             beat_d: Default::default(),
             end_d: Default::default(),
             bytes_d: Default::default(),
@@ -178,30 +182,18 @@ impl Logic for WindowCapture {
             self, clock, slot, we, en, even, odd_upper, odd_lower, beat_d, end_d, bytes_d, error_d, ingress_d, head_reg,
             beats, beats_next, flen, strobe, err, port
         );
-        // Stage 1. The lanes: lane L, bit t goes to granule bit 8·(5−L)+t
-        // (lanes 2..5), 8·(9−L)+t (lanes 6, 7) or 8·(1−L)+t (lanes 0, 1).
-        self.even_lanes.next = 0.into();
-        self.upper_lanes.next = 0.into();
-        self.lower_lanes.next = 0.into();
-        for t in 0..8 {
-            self.lower_lanes.next = self
-                .lower_lanes
-                .val()
-                .replace_bit(8 + t, self.keep.val().get_bit(0) & self.data.val().get_bit(t))
-                .replace_bit(t, self.keep.val().get_bit(1) & self.data.val().get_bit(8 + t));
-            self.even_lanes.next = self
-                .even_lanes
-                .val()
-                .replace_bit(24 + t, self.keep.val().get_bit(2) & self.data.val().get_bit(16 + t))
-                .replace_bit(16 + t, self.keep.val().get_bit(3) & self.data.val().get_bit(24 + t))
-                .replace_bit(8 + t, self.keep.val().get_bit(4) & self.data.val().get_bit(32 + t))
-                .replace_bit(t, self.keep.val().get_bit(5) & self.data.val().get_bit(40 + t));
-            self.upper_lanes.next = self
-                .upper_lanes
-                .val()
-                .replace_bit(24 + t, self.keep.val().get_bit(6) & self.data.val().get_bit(48 + t))
-                .replace_bit(16 + t, self.keep.val().get_bit(7) & self.data.val().get_bit(56 + t));
+        // Stage 1. The lanes: lanes 2..5 make a granule, big-endian; 6 and 7
+        // the upper half of the next, 0 and 1 the lower half of the one before.
+        for l in 0..8 {
+            self.lane[l].next = 0.into();
+            if self.keep.val().get_bit(l) {
+                self.lane[l].next = self.data.val().get_bits::<8>(8 * l).index().to_bits::<32>();
+            }
         }
+        self.even_lanes.next =
+            (self.lane[2].val() << 24) | (self.lane[3].val() << 16) | (self.lane[4].val() << 8) | self.lane[5].val();
+        self.upper_lanes.next = (self.lane[6].val() << 24) | (self.lane[7].val() << 16);
+        self.lower_lanes.next = bit_cast::<16, 32>((self.lane[0].val() << 8) | self.lane[1].val());
         self.even.d.next = self.even_lanes.val();
         self.odd_upper.d.next = self.upper_lanes.val();
         self.odd_lower.d.next = self.lower_lanes.val();
@@ -222,21 +214,17 @@ impl Logic for WindowCapture {
         // The parts' enables, one AND (or AND-OR) of the beat with the slot.
         self.we_next.next = 0.into();
         self.en_next.next = 0.into();
-        for k in 0..WINDOW_BEATS {
-            self.we_next.next = self.we_next.val().replace_bit(k, self.beat.val() & self.slot.q.val().get_bit(k));
-            self.en_next.next = self
-                .en_next
-                .val()
-                .replace_bit(k, self.beat.val() & (self.slot.q.val().get_bit(k) | self.slot.q.val().get_bit(0)));
+        if self.beat.val() {
+            self.we_next.next = self.slot.q.val().get_bits::<16>(0);
+            self.en_next.next = self.slot.q.val().get_bits::<16>(0);
+            if self.slot.q.val().get_bit(0) {
+                self.en_next.next = 0xFFFF.into();
+            }
         }
         self.we.d.next = self.we_next.val();
         self.en.d.next = self.en_next.val();
-        // The next beat's slot, bit by bit (a shift costs rust-hdl a big
-        // integer); bit 16 stays; the beat after a last is beat 0.
-        self.next_slot.next = 0.into();
-        for k in 0..WINDOW_BEATS {
-            self.next_slot.next = self.next_slot.val().replace_bit(k + 1, self.slot.q.val().get_bit(k));
-        }
+        // The next beat's slot: bit 16 stays; the beat after a last is beat 0.
+        self.next_slot.next = self.slot.q.val() << 1;
         if self.slot.q.val().get_bit(16) {
             self.next_slot.next = self.slot.q.val();
         }
