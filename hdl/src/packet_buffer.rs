@@ -107,7 +107,8 @@ pub struct PacketBuffer<const A: usize> {
     /// The output queue will have room for a beat issued this cycle
     /// (output queue + reads in flight < 4), set from last cycle's changes.
     room: DFFWithInit<Bit>,
-    /// The open frame's record (from the cycle after its first beat's issue).
+    /// The open frame's record (from the cycle after its first beat's issue;
+    /// between frames it follows the decision queue's head).
     cur: DFF<Egress>,
     r_valid: DFF<Bit>,
     r_first: DFF<Bit>,
@@ -273,6 +274,13 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.head_take.next = false;
         self.issue_first.next = false;
         self.issue_last.next = self.left.q.val() == 1;
+        // Between frames `cur` and `left` follow the queue's head, enabled
+        // by `open` alone: the take then drives only the counts and the
+        // decision queue, not 141 more flip-flops.
+        if !self.open.q.val() {
+            self.cur.d.next = self.decision.val();
+            self.left.d.next = self.decision.val().beats - 1;
+        }
         if self.room.q.val() {
             if self.open.q.val() {
                 self.issue.next = true;
@@ -283,8 +291,6 @@ impl<const A: usize> Logic for PacketBuffer<A> {
                 self.head_take.next = true;
                 self.issue_first.next = true;
                 self.issue_last.next = self.decision.val().beats == 1;
-                self.cur.d.next = self.decision.val();
-                self.left.d.next = self.decision.val().beats - 1;
                 self.open.d.next = self.decision.val().beats != 1;
             }
         }
