@@ -32,7 +32,8 @@
 //! [`OutputQueue`] entry, the ring is a [`BlockRam`], whose output register
 //! is the block RAM's own (on ECP5 a block RAM's clock-to-out leaves no room
 //! for logic behind it at 125 MHz and above), and whether a read may issue
-//! (`room`) is a register, so `out_ready` reaches only the output queue.
+//! is the output queue's `room`, a register, so `out_ready` reaches only
+//! that queue.
 //! Read pipeline: issue (RAM address; the decision queue's head taken with
 //! a frame's first beat) → r (RAM reading) → r2 (RAM output register) →
 //! MAC rewrite → output queue of four entries.
@@ -104,16 +105,11 @@ pub struct PacketBuffer<const A: usize> {
     /// Beats of the open frame still to issue, and "that is not 0".
     left: DFF<Bits<16>>,
     open: DFF<Bit>,
-    /// The output queue will have room for a beat issued this cycle
-    /// (output queue + reads in flight < 4), set from last cycle's changes.
-    room: DFFWithInit<Bit>,
     /// The open frame's record (from the cycle after its first beat's issue;
     /// between frames it follows the decision queue's head).
     cur: DFF<Egress>,
-    r_valid: DFF<Bit>,
     r_first: DFF<Bit>,
     r_last: DFF<Bit>,
-    r2_valid: DFF<Bit>,
     r2_first: DFF<Bit>,
     r2_last: DFF<Bit>,
     r2_meta: DFF<Egress>,
@@ -141,8 +137,6 @@ pub struct PacketBuffer<const A: usize> {
     frames_next: Signal<Local, Bit>,
     cut_next: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
-    /// Output queue + reads in flight next cycle, before this cycle's pop.
-    occupied_next: Signal<Local, Bits<4>>,
     head_take: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     issue_first: Signal<Local, Bit>,
@@ -189,12 +183,9 @@ impl<const A: usize> PacketBuffer<A> {
             rd_ptr: Default::default(),
             left: Default::default(),
             open: Default::default(),
-            room: DFFWithInit::new(true),
             cur: Default::default(),
-            r_valid: Default::default(),
             r_first: Default::default(),
             r_last: Default::default(),
-            r2_valid: Default::default(),
             r2_first: Default::default(),
             r2_last: Default::default(),
             r2_meta: Default::default(),
@@ -215,7 +206,6 @@ impl<const A: usize> PacketBuffer<A> {
             frames_next: Default::default(),
             cut_next: Default::default(),
             pop: Default::default(),
-            occupied_next: Default::default(),
             head_take: Default::default(),
             issue: Default::default(),
             issue_first: Default::default(),
@@ -234,8 +224,8 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, used, in_beats, pending, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, room, cur,
-            r_valid, r_first, r_last, r2_valid, r2_first, r2_last, r2_meta
+            self, clock, wr_ptr, used, in_beats, pending, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, cur, r_first,
+            r_last, r2_first, r2_last, r2_meta
         );
         self.queue.clock.next = self.clock.val();
         self.ram.clock.next = self.clock.val();
@@ -267,7 +257,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.frame_cut.next = self.done_cut.q.val();
 
         // Read side: issue a RAM read when the output queue will have room
-        // for its data (`room`, a register); a new frame starts with the
+        // for its data (its `room`, a register); a new frame starts with the
         // decision queue's head, popped as its first beat is issued.
         self.pop.next = (self.queue.count.val() != 0) & self.out_ready.val();
         self.issue.next = false;
@@ -281,7 +271,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
             self.cur.d.next = self.decision.val();
             self.left.d.next = self.decision.val().beats - 1;
         }
-        if self.room.q.val() {
+        if self.queue.room.val() {
             if self.open.q.val() {
                 self.issue.next = true;
                 self.left.d.next = self.left.q.val() - 1;
@@ -295,20 +285,12 @@ impl<const A: usize> Logic for PacketBuffer<A> {
             }
         }
         self.decision_pop.next = self.head_take.val();
-        // Next cycle: queue + r2 (pushed) + r + this issue, less this pop.
-        self.occupied_next.next = bit_cast::<4, 3>(self.queue.count.val())
-            + bit_cast::<4, 1>(self.r2_valid.q.val().into())
-            + bit_cast::<4, 1>(self.r_valid.q.val().into())
-            + bit_cast::<4, 1>(self.issue.val().into());
-        self.room.d.next = (self.occupied_next.val() < 4) | ((self.occupied_next.val() == 4) & self.pop.val());
         self.ram.read_address.next = bit_cast::<A, 16>(self.rd_ptr.q.val());
         if self.issue.val() {
             self.rd_ptr.d.next = self.rd_ptr.q.val() + 1;
         }
-        self.r_valid.d.next = self.issue.val();
         self.r_first.d.next = self.issue_first.val();
         self.r_last.d.next = self.issue_last.val();
-        self.r2_valid.d.next = self.r_valid.q.val();
         self.r2_first.d.next = self.r_first.q.val();
         self.r2_last.d.next = self.r_last.q.val();
         // A beat in r belongs to the frame in `cur` (a first beat's record
@@ -354,7 +336,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(8)) << 32)
                 | (bit_cast::<72, 8>(self.mac.val().get_bits::<8>(0)) << 40);
         }
-        self.queue.push.next = self.r2_valid.q.val();
+        self.queue.issue.next = self.issue.val();
         self.queue.push_data.next.word = self.word.val();
         self.queue.push_data.next.last = self.r2_last.q.val();
         self.queue.push_data.next.meta = self.r2_meta.q.val();

@@ -139,12 +139,6 @@ pub struct DecisionFifo<const N: usize> {
     wr_ptr: DFF<Bits<16>>,
     /// The next RAM entry to read.
     rd_ptr: DFF<Bits<16>>,
-    /// RAM reads issued one and two cycles ago (the latter's data is on the
-    /// RAM's output now).
-    reading1: DFF<Bit>,
-    reading2: DFF<Bit>,
-    pop: Signal<Local, Bit>,
-    occupied: Signal<Local, Bits<3>>,
     issue: Signal<Local, Bit>,
 }
 
@@ -162,10 +156,6 @@ impl<const N: usize> Default for DecisionFifo<N> {
             queue: Default::default(),
             wr_ptr: Default::default(),
             rd_ptr: Default::default(),
-            reading1: Default::default(),
-            reading2: Default::default(),
-            pop: Default::default(),
-            occupied: Default::default(),
             issue: Default::default(),
         }
     }
@@ -174,7 +164,7 @@ impl<const N: usize> Default for DecisionFifo<N> {
 impl<const N: usize> Logic for DecisionFifo<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, wr_ptr, rd_ptr, reading1, reading2);
+        dff_setup!(self, clock, wr_ptr, rd_ptr);
         self.ram.clock.next = self.clock.val();
         self.queue.clock.next = self.clock.val();
         self.ram.write_address.next = bit_cast::<N, 16>(self.wr_ptr.q.val());
@@ -184,22 +174,16 @@ impl<const N: usize> Logic for DecisionFifo<N> {
             self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
         }
         // Read the RAM ahead while the queue, counting the reads in flight,
-        // has room (registers only: see OutputQueue). An entry written in
-        // cycle w is read from w + 1 on (never at the edge that writes it).
-        self.pop.next = self.read.val() & (self.queue.count.val() != 0);
-        self.occupied.next = self.queue.count.val()
-            + bit_cast::<3, 1>(self.reading1.q.val().into())
-            + bit_cast::<3, 1>(self.reading2.q.val().into());
-        self.issue.next = (self.wr_ptr.q.val() != self.rd_ptr.q.val()) & !self.occupied.val().get_bit(2);
+        // has room. An entry written in cycle w is read from w + 1 on (never
+        // at the edge that writes it).
+        self.issue.next = (self.wr_ptr.q.val() != self.rd_ptr.q.val()) & self.queue.room.val();
         self.ram.read_address.next = bit_cast::<N, 16>(self.rd_ptr.q.val());
         if self.issue.val() {
             self.rd_ptr.d.next = self.rd_ptr.q.val() + 1;
         }
-        self.reading1.d.next = self.issue.val();
-        self.reading2.d.next = self.reading1.q.val();
-        self.queue.push.next = self.reading2.q.val();
+        self.queue.issue.next = self.issue.val();
         self.queue.push_data.next = self.ram.read_data.val();
-        self.queue.pop.next = self.pop.val();
+        self.queue.pop.next = self.read.val();
         self.empty.next = self.queue.count.val() == 0;
         self.data_out.next = self.queue.head.val();
     }
