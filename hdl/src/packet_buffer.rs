@@ -133,9 +133,14 @@ pub struct PacketBuffer<const A: usize> {
     /// accepted, a decision taken.
     write: Signal<Local, Bit>,
     ends: Signal<Local, Bit>,
-    full_next: Signal<Local, Bit>,
-    frames_next: Signal<Local, Bit>,
-    cut_next: Signal<Local, Bit>,
+    /// Next cycle's "ring full", "max_frames waiting" and "frame cut", if
+    /// no beat is accepted this cycle (`_idle`) and if one is (`_taking`).
+    full_idle: Signal<Local, Bit>,
+    full_taking: Signal<Local, Bit>,
+    frames_idle: Signal<Local, Bit>,
+    frames_taking: Signal<Local, Bit>,
+    cut_idle: Signal<Local, Bit>,
+    cut_taking: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
     head_take: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
@@ -202,9 +207,12 @@ impl<const A: usize> PacketBuffer<A> {
             used_down: Default::default(),
             write: Default::default(),
             ends: Default::default(),
-            full_next: Default::default(),
-            frames_next: Default::default(),
-            cut_next: Default::default(),
+            full_idle: Default::default(),
+            full_taking: Default::default(),
+            frames_idle: Default::default(),
+            frames_taking: Default::default(),
+            cut_idle: Default::default(),
+            cut_taking: Default::default(),
             pop: Default::default(),
             head_take: Default::default(),
             issue: Default::default(),
@@ -243,7 +251,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
             self.in_beats.d.next = self.in_beats.q.val() + 1;
         }
         self.done.d.next = false;
-        if self.accept.val() & self.in_last.val() {
+        if self.ends.val() {
             self.done.d.next = true;
             self.done_cut.d.next = self.cutting.val();
             self.done_beats.d.next = self.in_beats.q.val() + 1;
@@ -297,16 +305,12 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         // is in `cur` from the cycle after its issue).
         self.r2_meta.d.next = self.cur.q.val();
         // Frames waiting for their decision.
-        if self.accept.val() & self.in_last.val() & !self.decision_pop.val() {
+        if self.ends.val() & !self.decision_pop.val() {
             self.pending.d.next = self.pending.q.val() + 1;
         }
-        if !(self.accept.val() & self.in_last.val()) & self.decision_pop.val() {
+        if !self.ends.val() & self.decision_pop.val() {
             self.pending.d.next = self.pending.q.val() - 1;
         }
-        // Next cycle's in_ready, from comparisons of this cycle's registers
-        // and the one-step changes (counts move by one at most).
-        self.full_next.next = ((self.used.q.val() == self.capacity.val()) | (self.used.q.val() == self.capacity_less_one.val()))
-            & ((self.used.q.val() == self.capacity.val()) | self.write.val());
         self.used_up.next = self.used.q.val() + 1;
         self.used_down.next = self.used.q.val() - 1;
         if self.write.val() & !self.issue.val() {
@@ -315,13 +319,26 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         if !self.write.val() & self.issue.val() {
             self.used.d.next = self.used_down.val();
         }
-        self.frames_next.next = ((self.pending.q.val() == self.max_frames.val()) & !(self.decision_pop.val() & !self.ends.val()))
-            | ((self.pending.q.val() == self.max_frames_less_one.val()) & self.ends.val() & !self.decision_pop.val());
-        self.cut_next.next = !self.ends.val()
-            & ((self.in_beats.q.val() == self.capacity.val())
-                | ((self.in_beats.q.val() == self.capacity_less_one.val()) & self.write.val()));
-        self.cut.d.next = self.cut_next.val();
-        self.ready.d.next = !self.frames_next.val() & (self.cut_next.val() | !self.full_next.val());
+        // Next cycle's in_ready (and cut), from comparisons of this cycle's
+        // registers and the one-step changes (counts move by one at most),
+        // worked out both ways, a beat accepted this cycle or not: the
+        // accept (`in_valid`, late: it comes from another block) only picks
+        // one. It was the Colorlight board's clk125 path, 8.5 ns.
+        self.full_idle.next = self.used.q.val() == self.capacity.val();
+        self.full_taking.next = self.full_idle.val() | ((self.used.q.val() == self.capacity_less_one.val()) & !self.cutting.val());
+        self.frames_idle.next = (self.pending.q.val() == self.max_frames.val()) & !self.decision_pop.val();
+        self.frames_taking.next = ((self.pending.q.val() == self.max_frames.val())
+            & !(self.decision_pop.val() & !self.in_last.val()))
+            | ((self.pending.q.val() == self.max_frames_less_one.val()) & self.in_last.val() & !self.decision_pop.val());
+        self.cut_idle.next = self.in_beats.q.val() == self.capacity.val();
+        self.cut_taking.next = !self.in_last.val()
+            & (self.cut_idle.val() | ((self.in_beats.q.val() == self.capacity_less_one.val()) & !self.cutting.val()));
+        self.ready.d.next = !self.frames_idle.val() & (self.cut_idle.val() | !self.full_idle.val());
+        self.cut.d.next = self.cut_idle.val();
+        if self.accept.val() {
+            self.ready.d.next = !self.frames_taking.val() & (self.cut_taking.val() | !self.full_taking.val());
+            self.cut.d.next = self.cut_taking.val();
+        }
 
         // The word read: destination-MAC rewrite on the first beat (MAC byte
         // k in lane k).
