@@ -49,7 +49,7 @@ lint: verilog
 	@echo "lint: flowdist_core passes verilator --lint-only and iverilog -g2005"
 
 synth: verilog
-	$(PYTHON) scripts/synth.py --target $(TARGET) --verilog $(VERILOG) --top flowdist_core --name core
+	$(PYTHON) scripts/synth.py --target $(TARGET) --verilog $(VERILOG) --top flowdist_core --name core $(if $(SEED),--seed $(SEED))
 
 build/verilog/blocks/%.v: FORCE
 	mkdir -p build/verilog/blocks
