@@ -21,7 +21,7 @@
 //! since routing, not logic, dominates on ECP5: stage 0 registers the input
 //! (it arrives from another block's routing); stage 1 XORs, per input byte
 //! c, the windows of its set bits (each output bit a 16-input AND-XOR: 4
-//! LUTs + 1 XOR4); stage 2 XORs those 18 partial hashes in groups of four
+//! LUTs, one per pair of input bits, + 1 XOR4); stage 2 XORs those 18 partial hashes in groups of four
 //! (5 left); stage 3 XORs the five. The windows of byte c are the active
 //! key bits 8c..8c+39, wires in hardware; written as selected XORs of
 //! shifted words, a cycle costs a simulator a few hundred word operations,
@@ -64,7 +64,8 @@ pub struct Toeplitz {
     commit0: DFF<Bit>,
     // Stage 1: partial hash per input byte c.
     part: [DFF<Bits<32>>; KEY_BYTES],
-    acc: [Signal<Local, Bits<32>>; KEY_BYTES],
+    /// Partial hash of input bits 8c + 2j and 8c + 2j + 1 in `pair[4c + j]`.
+    pair: [Signal<Local, Bits<32>>; 4 * KEY_BYTES],
     strobe1: DFF<Bit>,
     // Stage 2: XOR of parts 4g..4g+3.
     group: [DFF<Bits<32>>; 5],
@@ -114,7 +115,7 @@ impl Toeplitz {
             strobe0: Default::default(),
             commit0: Default::default(),
             part: Default::default(),
-            acc: Default::default(),
+            pair: std::array::from_fn(|_| Default::default()),
             strobe1: Default::default(),
             group: Default::default(),
             strobe2: Default::default(),
@@ -175,17 +176,24 @@ impl Logic for Toeplitz {
         }
         self.strobe0.d.next = self.strobe_in.val();
         self.commit0.d.next = self.commit.val();
-        // Stage 1: input bit 8c + b (byte c's bit 7−b) adds its window.
+        // Stage 1: input bit 8c + b (byte c's bit 7−b) adds its window; the
+        // bits are taken in pairs, one LUT4 per output bit each, and the
+        // four pairs XORed: the AND-XOR tree written out for synthesis.
         for c in 0..KEY_BYTES {
-            self.acc[c].next = 0.into();
-            for b in 0..8 {
-                if self.key_reg[c].q.val().get_bit(7 - b) {
-                    self.acc[c].next = self.acc[c].val()
-                        ^ (self.span[c].val() << b.to_bits::<4>())
-                        ^ (self.tail[c].val() >> (8 - b).to_bits::<4>());
+            for j in 0..4 {
+                self.pair[4 * c + j].next = 0.into();
+                if self.key_reg[c].q.val().get_bit(7 - 2 * j) {
+                    self.pair[4 * c + j].next = (self.span[c].val() << (2 * j).to_bits::<4>())
+                        ^ (self.tail[c].val() >> (8 - 2 * j).to_bits::<4>());
+                }
+                if self.key_reg[c].q.val().get_bit(6 - 2 * j) {
+                    self.pair[4 * c + j].next = self.pair[4 * c + j].val()
+                        ^ (self.span[c].val() << (2 * j + 1).to_bits::<4>())
+                        ^ (self.tail[c].val() >> (7 - 2 * j).to_bits::<4>());
                 }
             }
-            self.part[c].d.next = self.acc[c].val();
+            self.part[c].d.next = (self.pair[4 * c].val() ^ self.pair[4 * c + 1].val())
+                ^ (self.pair[4 * c + 2].val() ^ self.pair[4 * c + 3].val());
         }
         self.strobe1.d.next = self.strobe0.q.val();
         // Stage 2.
