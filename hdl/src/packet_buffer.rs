@@ -141,7 +141,6 @@ pub struct PacketBuffer<const A: usize> {
     frames_taking: Signal<Local, Bit>,
     cut_idle: Signal<Local, Bit>,
     cut_taking: Signal<Local, Bit>,
-    pop: Signal<Local, Bit>,
     head_take: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     issue_first: Signal<Local, Bit>,
@@ -213,7 +212,6 @@ impl<const A: usize> PacketBuffer<A> {
             frames_taking: Default::default(),
             cut_idle: Default::default(),
             cut_taking: Default::default(),
-            pop: Default::default(),
             head_take: Default::default(),
             issue: Default::default(),
             issue_first: Default::default(),
@@ -267,7 +265,6 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         // Read side: issue a RAM read when the output queue will have room
         // for its data (its `room`, a register); a new frame starts with the
         // decision queue's head, popped as its first beat is issued.
-        self.pop.next = (self.queue.count.val() != 0) & self.out_ready.val();
         self.issue.next = false;
         self.head_take.next = false;
         self.issue_first.next = false;
@@ -357,7 +354,8 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.queue.push_data.next.word = self.word.val();
         self.queue.push_data.next.last = self.r2_last.q.val();
         self.queue.push_data.next.meta = self.r2_meta.q.val();
-        self.queue.pop.next = self.pop.val();
+        // (The queue ignores a pop when it is empty.)
+        self.queue.pop.next = self.out_ready.val();
         self.out_valid.next = self.queue.count.val() != 0;
         self.out_word.next = self.queue.head.val().word;
         self.out_data.next = self.out_word.val().get_bits::<64>(0);
