@@ -34,14 +34,15 @@
 //! cleared in every cycle outside a frame (not on the SFD alone); the byte
 //! goes into the beat at a 3-bit lane number (`lane`), not a general
 //! shift, a cycle after it leaves the FCS delay, so the beat's enables
-//! and clear are flip-flops (`emit_r`, `clear_r`); the FCS comparison is registered (`crc_ok`) and the last beat
-//! is pushed one cycle after `rx_dv` falls (state `End`); a beat to push
-//! is first registered (`p_*`) so the queue's enables see flip-flops.
+//! and clear are flip-flops (`emit_r`, `clear_r`); the FCS comparison is
+//! registered (`crc_ok`) and the last beat is pushed one cycle after
+//! `rx_dv` falls (state `End`); a beat to push is first registered (`p_*`)
+//! so the queue's enables see flip-flops.
 //!
 //! Latency: frame byte k leaves in the beat ready 7 cycles after it was on
 //! GMII (input register + 4-byte FCS delay + beat control register + push
-//! register) at the earliest; the last beat of a frame is ready 4 cycles after `rx_dv`
-//! falls.
+//! register) at the earliest; the last beat of a frame is ready 4 cycles
+//! after `rx_dv` falls.
 
 use rust_hdl::prelude::*;
 

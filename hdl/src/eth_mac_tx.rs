@@ -24,12 +24,12 @@
 //! last byte goes out (`claimed`, a register, then loads it: the wide
 //! beat register's one enable is a flip-flop, not the frame logic's
 //! decision); the buffer refills a cycle later: one beat in eight cycles
-//! during a frame. A frame must then
-//! arrive at line rate: if the buffer is empty when the next beat is
-//! claimed (underrun), the MAC sends one byte with `tx_er` high (the
-//! receiver drops the frame), drops the rest of the frame (up to
-//! `s_tlast`) and keeps the gap. Upstream (the board top's FIFO) must hold a whole frame, or enough
-//! of it, before the first beat is offered.
+//! during a frame. A frame must then arrive at line rate: if the buffer is
+//! empty when the next beat is claimed (underrun), the MAC sends one byte
+//! with `tx_er` high (the receiver drops the frame), drops the rest of the
+//! frame (up to `s_tlast`) and keeps the gap. Upstream (the board top's
+//! FIFO) must hold a whole frame, or enough of it, before the first beat is
+//! offered.
 //!
 //! Throughput: 8 + max(len, 60) + 4 + 12 cycles per frame of len bytes:
 //! line rate. Latency: first preamble byte on GMII 3 cycles after the

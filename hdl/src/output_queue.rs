@@ -3,8 +3,8 @@
 //! in flight and says when another may issue, so that reads run ahead and
 //! the output still moves one entry per cycle.
 //!
-//! Ports: `clock`; `issue` (the reader issues a read this cycle; it must
-//! only when `room`) with `push_data` (the read's data, taken two cycles
+//! Ports: `clock`; `issue` (the reader issues a read this cycle, only
+//! when `room`) with `push_data` (the read's data, taken two cycles
 //! after its issue: a [`BlockRam`](crate::block_ram::BlockRam)'s latency);
 //! `pop` (the head leaves this cycle; ignored when empty) → `head` (entry 0),
 //! `count` (entries, 0 ..= 4) and `room` (a read may issue this cycle), all

@@ -21,8 +21,8 @@
 //! since routing, not logic, dominates on ECP5: stage 0 registers the input
 //! (it arrives from another block's routing); stage 1 XORs, per input byte
 //! c, the windows of its set bits (each output bit a 16-input AND-XOR: 4
-//! LUTs, one per pair of input bits, + 1 XOR4); stage 2 XORs those 18 partial hashes in groups of four
-//! (5 left); stage 3 XORs the five. The windows of byte c are the active
+//! LUTs, one per pair of input bits, + 1 XOR4); stage 2 XORs those 18
+//! partial hashes in groups of four (5 left); stage 3 XORs the five. The windows of byte c are the active
 //! key bits 8c..8c+39, wires in hardware; written as selected XORs of
 //! shifted words, a cycle costs a simulator a few hundred word operations,
 //! where a bit-by-bit parity form cost it several thousand. Everything is
