@@ -35,13 +35,16 @@
 //! and tables. Software writes *complete* tables (every entry of every group
 //! it changes, 4096 writes per group) and all six key words before each
 //! commit: the shadow bank is whatever was last written to it. Every other
-//! register and map applies directly, about two cycles after its write:
+//! register and map applies directly, two or three cycles after its write:
 //! change them while the affected traffic is stopped, or accept that frames
 //! in flight may see either value.
 //!
-//! Writes are registered: the blocks see them one cycle after `ctrl_write`
-//! (the commit is passed on in the write cycle; the core delays it to line
-//! up with the frames, see flowdist_core.rs).
+//! Writes go through two registers (the decoded write, then the register
+//! itself): the blocks see them two cycles after `ctrl_write`, and a read
+//! issued the cycle after a write returns the written value. The commit is
+//! passed on in the write cycle; the core delays it to line up with the
+//! frames (flowdist_core.rs), long after a table or key write issued before
+//! it has landed.
 
 use rust_hdl::prelude::*;
 
@@ -52,10 +55,16 @@ use crate::decide::RULES;
 /// address decode and a 17-way multiplexer in one cycle were the core's
 /// critical path on ECP5).
 pub const CONTROL_READ_LATENCY: usize = 2;
-/// Readable registers: id, group MAC (2), the four special ports, the MAC
-/// staging word, the port rules.
-const READABLE: usize = 8 + RULES;
-const _: () = assert!(RULES == 8, "the read select below numbers the rules 8..16");
+/// The address decode, one bit per register or page: bit a for address
+/// a < 10, then the rules, the key words, pages 1-4 and the counters.
+/// (`update` writes these bit numbers as literals: hdl_gen emits a constant's
+/// name, not its value, outside a loop; the asserts keep them in step.)
+const HIT_RULE: usize = 10;
+const HIT_KEY: usize = HIT_RULE + RULES;
+const HIT_PAGE: usize = HIT_KEY + 1;
+const HIT_COUNTER: usize = HIT_PAGE + 4;
+const HITS: usize = HIT_COUNTER + 1;
+const _: () = assert!(HIT_RULE == 10 && HIT_KEY == 18 && HIT_PAGE == 19 && HIT_COUNTER == 23);
 
 /// Register map version, read at address 0.
 pub const CONTROL_ID: u64 = 0x464C_0001;
@@ -138,13 +147,16 @@ pub struct ControlPort {
     key_data_reg: DFF<Bits<32>>,
     table_w: DFF<Bit>,
     table_data: DFF<Bits<28>>,
-    /// Read stage 1: the read, whether it is of a counter, which register
-    /// (one-hot, bit k of READABLE) and the counter number.
+    hit: Signal<Local, Bits<HITS>>,
+    /// Write stage 1: the decoded write (`hit`, 0 when no write), the low
+    /// address byte and the data.
+    w_sel: DFF<Bits<HITS>>,
+    w_addr: DFF<Bits<8>>,
+    w_data: DFF<Bits<32>>,
+    /// Read stage 1: the read, the decode and the counter number.
     read1: DFF<Bit>,
-    read1_counter: DFF<Bit>,
-    read1_select: DFF<Bits<READABLE>>,
+    read1_select: DFF<Bits<HITS>>,
     read1_index: DFF<Bits<8>>,
-    select: Signal<Local, Bits<READABLE>>,
     /// Read stage 2: the value.
     read_valid: DFF<Bit>,
     read_counter: DFF<Bit>,
@@ -216,10 +228,12 @@ impl ControlPort {
             table_w: Default::default(),
             table_data: Default::default(),
             read1: Default::default(),
-            read1_counter: Default::default(),
+            hit: Default::default(),
+            w_sel: Default::default(),
+            w_addr: Default::default(),
+            w_data: Default::default(),
             read1_select: Default::default(),
             read1_index: Default::default(),
-            select: Default::default(),
             read_valid: Default::default(),
             read_counter: Default::default(),
             read_data: Default::default(),
@@ -235,92 +249,88 @@ impl Logic for ControlPort {
         dff_setup!(
             self, clock, mac_high, mac_low, mac_enable, bridge, control, fragment, malformed, staging, map_addr_reg,
             map_data_reg, tmm_port_w, tmm_mac_w, fixed_tmm_w, bypass_w, key_w, key_word_reg, key_data_reg, table_w,
-            table_data, read1, read1_counter, read1_select, read1_index, read_valid, read_counter, read_data
+            table_data, w_sel, w_addr, w_data, read1, read1_select, read1_index, read_valid, read_counter, read_data
         );
         for i in 0..RULES {
             self.rule[i].clock.next = self.clock.val();
             self.rule[i].d.next = self.rule[i].q.val();
         }
         self.page.next = self.ctrl_addr.val().get_bits::<8>(8);
-        // Writes.
-        self.commit.next = self.ctrl_write.val() & (self.ctrl_addr.val() == 0x0001);
-        self.tmm_port_w.d.next = false;
-        self.tmm_mac_w.d.next = false;
-        self.fixed_tmm_w.d.next = false;
-        self.bypass_w.d.next = false;
-        self.key_w.d.next = false;
-        self.table_w.d.next = false;
-        self.map_addr_reg.d.next = self.ctrl_addr.val().get_bits::<8>(0);
-        self.map_data_reg.d.next = bit_cast::<49, 32>(self.ctrl_wdata.val());
-        self.key_word_reg.d.next = self.ctrl_addr.val().get_bits::<3>(0);
-        self.key_data_reg.d.next = self.ctrl_wdata.val();
-        self.table_data.d.next = self.ctrl_wdata.val().get_bits::<28>(0);
-        if self.ctrl_write.val() {
-            if self.ctrl_addr.val() == 0x0002 {
-                self.mac_high.d.next = self.ctrl_wdata.val();
-            }
-            if self.ctrl_addr.val() == 0x0003 {
-                self.mac_low.d.next = self.ctrl_wdata.val().get_bits::<16>(0);
-                self.mac_enable.d.next = self.ctrl_wdata.val().get_bit(16);
-            }
-            if self.ctrl_addr.val() == 0x0004 {
-                self.bridge.d.next = self.ctrl_wdata.val().get_bits::<8>(0);
-            }
-            if self.ctrl_addr.val() == 0x0005 {
-                self.control.d.next = self.ctrl_wdata.val().get_bits::<8>(0);
-            }
-            if self.ctrl_addr.val() == 0x0006 {
-                self.fragment.d.next = self.ctrl_wdata.val().get_bits::<8>(0);
-            }
-            if self.ctrl_addr.val() == 0x0007 {
-                self.malformed.d.next = self.ctrl_wdata.val().get_bits::<8>(0);
-            }
-            if self.ctrl_addr.val() == 0x0008 {
-                self.table_w.d.next = true;
-            }
-            if self.ctrl_addr.val() == 0x0009 {
-                self.staging.d.next = self.ctrl_wdata.val();
-            }
-            if (self.ctrl_addr.val().get_bits::<13>(3) == 0x0002) & (self.ctrl_addr.val().get_bits::<3>(0) < 6) {
-                self.key_w.d.next = true;
-            }
-            for i in 0..RULES {
-                if self.ctrl_addr.val().index() == 0x20 + i {
-                    self.rule[i].d.next = self.ctrl_wdata.val();
-                }
-            }
-            if self.page.val() == 0x01 {
-                self.tmm_port_w.d.next = true;
-            }
-            if self.page.val() == 0x02 {
-                self.tmm_mac_w.d.next = true;
-                self.map_data_reg.d.next = (bit_cast::<49, 32>(self.staging.q.val()) << 16)
-                    | bit_cast::<49, 16>(self.ctrl_wdata.val().get_bits::<16>(0))
-                    | (bit_cast::<49, 1>(self.ctrl_wdata.val().get_bits::<1>(16)) << 48);
-            }
-            if self.page.val() == 0x03 {
-                self.fixed_tmm_w.d.next = true;
-            }
-            if self.page.val() == 0x04 {
-                self.bypass_w.d.next = true;
-            }
+        // The address decode, one bit per register or page (HIT_*), shared
+        // by writes and reads; both register it before it selects anything.
+        self.hit.next = 0.into();
+        for i in 0..HIT_RULE {
+            self.hit.next = self.hit.val().replace_bit(i, self.ctrl_addr.val().index() == i);
         }
-        // Reads, stage 1: decode the address.
-        self.select.next = 0.into();
-        self.select.next = self.select.val().replace_bit(0, self.ctrl_addr.val() == 0x0000);
-        self.select.next = self.select.val().replace_bit(1, self.ctrl_addr.val() == 0x0002);
-        self.select.next = self.select.val().replace_bit(2, self.ctrl_addr.val() == 0x0003);
-        self.select.next = self.select.val().replace_bit(3, self.ctrl_addr.val() == 0x0004);
-        self.select.next = self.select.val().replace_bit(4, self.ctrl_addr.val() == 0x0005);
-        self.select.next = self.select.val().replace_bit(5, self.ctrl_addr.val() == 0x0006);
-        self.select.next = self.select.val().replace_bit(6, self.ctrl_addr.val() == 0x0007);
-        self.select.next = self.select.val().replace_bit(7, self.ctrl_addr.val() == 0x0009);
         for i in 0..RULES {
-            self.select.next = self.select.val().replace_bit(8 + i, self.ctrl_addr.val().index() == 0x20 + i);
+            self.hit.next = self.hit.val().replace_bit(10 + i, self.ctrl_addr.val().index() == 0x20 + i);
         }
+        self.hit.next = self.hit.val().replace_bit(
+            18,
+            (self.ctrl_addr.val().get_bits::<13>(3) == 0x0002) & (self.ctrl_addr.val().get_bits::<3>(0) < 6),
+        );
+        for i in 0..4 {
+            self.hit.next = self.hit.val().replace_bit(19 + i, self.page.val().index() == 1 + i);
+        }
+        self.hit.next = self.hit.val().replace_bit(23, self.page.val() == 0x08);
+        // The commit leaves in the write cycle (the core delays it to meet
+        // the frames).
+        self.commit.next = self.ctrl_write.val() & self.hit.val().get_bit(1);
+        // Writes, stage 1: the decoded write and its data.
+        self.w_sel.d.next = 0.into();
+        if self.ctrl_write.val() {
+            self.w_sel.d.next = self.hit.val();
+        }
+        self.w_addr.d.next = self.ctrl_addr.val().get_bits::<8>(0);
+        self.w_data.d.next = self.ctrl_wdata.val();
+        // Stage 2: each register's enable is a flip-flop (the address
+        // compare in front of 32 enables was the 25F's critical path).
+        self.tmm_port_w.d.next = self.w_sel.q.val().get_bit(19);
+        self.tmm_mac_w.d.next = self.w_sel.q.val().get_bit(20);
+        self.fixed_tmm_w.d.next = self.w_sel.q.val().get_bit(21);
+        self.bypass_w.d.next = self.w_sel.q.val().get_bit(22);
+        self.key_w.d.next = self.w_sel.q.val().get_bit(18);
+        self.table_w.d.next = self.w_sel.q.val().get_bit(8);
+        self.map_addr_reg.d.next = self.w_addr.q.val();
+        self.map_data_reg.d.next = bit_cast::<49, 32>(self.w_data.q.val());
+        if self.w_sel.q.val().get_bit(20) {
+            self.map_data_reg.d.next = (bit_cast::<49, 32>(self.staging.q.val()) << 16)
+                | bit_cast::<49, 16>(self.w_data.q.val().get_bits::<16>(0))
+                | (bit_cast::<49, 1>(self.w_data.q.val().get_bits::<1>(16)) << 48);
+        }
+        self.key_word_reg.d.next = self.w_addr.q.val().get_bits::<3>(0);
+        self.key_data_reg.d.next = self.w_data.q.val();
+        self.table_data.d.next = self.w_data.q.val().get_bits::<28>(0);
+        if self.w_sel.q.val().get_bit(2) {
+            self.mac_high.d.next = self.w_data.q.val();
+        }
+        if self.w_sel.q.val().get_bit(3) {
+            self.mac_low.d.next = self.w_data.q.val().get_bits::<16>(0);
+            self.mac_enable.d.next = self.w_data.q.val().get_bit(16);
+        }
+        if self.w_sel.q.val().get_bit(4) {
+            self.bridge.d.next = self.w_data.q.val().get_bits::<8>(0);
+        }
+        if self.w_sel.q.val().get_bit(5) {
+            self.control.d.next = self.w_data.q.val().get_bits::<8>(0);
+        }
+        if self.w_sel.q.val().get_bit(6) {
+            self.fragment.d.next = self.w_data.q.val().get_bits::<8>(0);
+        }
+        if self.w_sel.q.val().get_bit(7) {
+            self.malformed.d.next = self.w_data.q.val().get_bits::<8>(0);
+        }
+        if self.w_sel.q.val().get_bit(9) {
+            self.staging.d.next = self.w_data.q.val();
+        }
+        for i in 0..RULES {
+            if self.w_sel.q.val().get_bit(10 + i) {
+                self.rule[i].d.next = self.w_data.q.val();
+            }
+        }
+        // Reads, stage 1: the decode registered.
         self.read1.d.next = self.ctrl_read.val();
-        self.read1_counter.d.next = self.page.val() == 0x08;
-        self.read1_select.d.next = self.select.val();
+        self.read1_select.d.next = self.hit.val();
         self.read1_index.d.next = self.ctrl_addr.val().get_bits::<8>(0);
         // Stage 2: the selected register's value (an AND-OR of one-hot
         // selects); a counter answers one cycle after its number.
@@ -328,37 +338,37 @@ impl Logic for ControlPort {
         if self.read1_select.q.val().get_bit(0) {
             self.reg_value.next = 0x464C_0001.into();
         }
-        if self.read1_select.q.val().get_bit(1) {
+        if self.read1_select.q.val().get_bit(2) {
             self.reg_value.next = self.reg_value.val() | self.mac_high.q.val();
         }
-        if self.read1_select.q.val().get_bit(2) {
+        if self.read1_select.q.val().get_bit(3) {
             self.reg_value.next = self.reg_value.val()
                 | bit_cast::<32, 16>(self.mac_low.q.val())
                 | (bit_cast::<32, 1>(self.mac_enable.q.val().into()) << 16);
         }
-        if self.read1_select.q.val().get_bit(3) {
+        if self.read1_select.q.val().get_bit(4) {
             self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.bridge.q.val());
         }
-        if self.read1_select.q.val().get_bit(4) {
+        if self.read1_select.q.val().get_bit(5) {
             self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.control.q.val());
         }
-        if self.read1_select.q.val().get_bit(5) {
+        if self.read1_select.q.val().get_bit(6) {
             self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.fragment.q.val());
         }
-        if self.read1_select.q.val().get_bit(6) {
+        if self.read1_select.q.val().get_bit(7) {
             self.reg_value.next = self.reg_value.val() | bit_cast::<32, 8>(self.malformed.q.val());
         }
-        if self.read1_select.q.val().get_bit(7) {
+        if self.read1_select.q.val().get_bit(9) {
             self.reg_value.next = self.reg_value.val() | self.staging.q.val();
         }
         for i in 0..RULES {
-            if self.read1_select.q.val().get_bit(8 + i) {
+            if self.read1_select.q.val().get_bit(10 + i) {
                 self.reg_value.next = self.reg_value.val() | self.rule[i].q.val();
             }
         }
         self.counter_addr.next = self.read1_index.q.val();
         self.read_valid.d.next = self.read1.q.val();
-        self.read_counter.d.next = self.read1_counter.q.val();
+        self.read_counter.d.next = self.read1_select.q.val().get_bit(23);
         self.read_data.d.next = self.reg_value.val();
         self.ctrl_rvalid.next = self.read_valid.q.val();
         self.ctrl_rdata.next = self.read_data.q.val();
