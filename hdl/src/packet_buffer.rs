@@ -12,9 +12,10 @@
 //!   `in_ready` is high while the ring has room for a beat and fewer than
 //!   `max_frames` frames wait for their decision (the decision queue's depth,
 //!   so it can never overflow); it is a register, set from the next cycle's
-//!   counts (the ring's read pointer as of this cycle: a slot freed this
-//!   cycle shows one cycle later), so its large fan-out (the ring, the
-//!   window capture) starts at a flip-flop.
+//!   counts, so its large fan-out (the ring, the window capture) starts at
+//!   a flip-flop. A beat written counts at once; a slot freed or a decision
+//!   popped shows two cycles later, so that the read side's late signals
+//!   stay on the read side.
 //! - per frame, registered, high the cycle after its last beat: `frame_done`,
 //!   `frame_beats` (beats stored), `frame_cut` (the frame was cut, below).
 //! - decisions, in frame order, first-word-fall-through: `decision`,
@@ -90,8 +91,12 @@ pub struct PacketBuffer<const A: usize> {
     wr_ptr: DFF<Bits<16>>,
     /// Beats of the incoming frame so far (stops at the capacity).
     in_beats: DFF<Bits<16>>,
-    /// Frames whose last beat is in and whose decision is not popped yet.
+    /// Frames whose last beat is in and whose decision is not popped yet,
+    /// counting a pop one cycle late (`popped`): an overestimate by one at
+    /// most, so `in_ready` stays safe, and the pop (late: the output
+    /// queue's room) does not reach the input side's logic.
     pending: DFF<Bits<16>>,
+    popped: DFF<Bit>,
     /// `in_ready` (high from power-up: the ring is empty) and "the incoming
     /// frame fills the ring" (`in_beats` == capacity), registered.
     ready: DFFWithInit<Bit>,
@@ -125,8 +130,10 @@ pub struct PacketBuffer<const A: usize> {
     cutting: Signal<Local, Bit>,
     /// Beats in the ring (written, not yet issued), kept as a register with
     /// its successor and predecessor ready: a pointer difference before the
-    /// comparisons was the 25F's critical path.
+    /// comparisons was the 25F's critical path. An issue counts one cycle
+    /// late (`issued`), like a pop in `pending`.
     used: DFF<Bits<16>>,
+    issued: DFF<Bit>,
     used_up: Signal<Local, Bits<16>>,
     used_down: Signal<Local, Bits<16>>,
     /// This cycle's changes to the counts: a beat written, a last beat
@@ -179,6 +186,7 @@ impl<const A: usize> PacketBuffer<A> {
             wr_ptr: Default::default(),
             in_beats: Default::default(),
             pending: Default::default(),
+            popped: Default::default(),
             ready: DFFWithInit::new(true),
             cut: Default::default(),
             done: Default::default(),
@@ -202,6 +210,7 @@ impl<const A: usize> PacketBuffer<A> {
             accept: Default::default(),
             cutting: Default::default(),
             used: Default::default(),
+            issued: Default::default(),
             used_up: Default::default(),
             used_down: Default::default(),
             write: Default::default(),
@@ -230,7 +239,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, used, in_beats, pending, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, cur, r_first,
+            self, clock, wr_ptr, used, issued, in_beats, pending, popped, ready, cut, done, done_beats, done_cut, rd_ptr, left, open, cur, r_first,
             r_last, r2_first, r2_last, r2_meta
         );
         self.queue.clock.next = self.clock.val();
@@ -302,18 +311,20 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         // is in `cur` from the cycle after its issue).
         self.r2_meta.d.next = self.cur.q.val();
         // Frames waiting for their decision.
-        if self.ends.val() & !self.decision_pop.val() {
+        self.popped.d.next = self.decision_pop.val();
+        if self.ends.val() & !self.popped.q.val() {
             self.pending.d.next = self.pending.q.val() + 1;
         }
-        if !self.ends.val() & self.decision_pop.val() {
+        if !self.ends.val() & self.popped.q.val() {
             self.pending.d.next = self.pending.q.val() - 1;
         }
         self.used_up.next = self.used.q.val() + 1;
         self.used_down.next = self.used.q.val() - 1;
-        if self.write.val() & !self.issue.val() {
+        self.issued.d.next = self.issue.val();
+        if self.write.val() & !self.issued.q.val() {
             self.used.d.next = self.used_up.val();
         }
-        if !self.write.val() & self.issue.val() {
+        if !self.write.val() & self.issued.q.val() {
             self.used.d.next = self.used_down.val();
         }
         // Next cycle's in_ready (and cut), from comparisons of this cycle's
@@ -323,10 +334,10 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         // one. It was the Colorlight board's clk125 path, 8.5 ns.
         self.full_idle.next = self.used.q.val() == self.capacity.val();
         self.full_taking.next = self.full_idle.val() | ((self.used.q.val() == self.capacity_less_one.val()) & !self.cutting.val());
-        self.frames_idle.next = (self.pending.q.val() == self.max_frames.val()) & !self.decision_pop.val();
+        self.frames_idle.next = (self.pending.q.val() == self.max_frames.val()) & !self.popped.q.val();
         self.frames_taking.next = ((self.pending.q.val() == self.max_frames.val())
-            & !(self.decision_pop.val() & !self.in_last.val()))
-            | ((self.pending.q.val() == self.max_frames_less_one.val()) & self.in_last.val() & !self.decision_pop.val());
+            & !(self.popped.q.val() & !self.in_last.val()))
+            | ((self.pending.q.val() == self.max_frames_less_one.val()) & self.in_last.val() & !self.popped.q.val());
         self.cut_idle.next = self.in_beats.q.val() == self.capacity.val();
         self.cut_taking.next = !self.in_last.val()
             & (self.cut_idle.val() | ((self.in_beats.q.val() == self.capacity_less_one.val()) & !self.cutting.val()));
