@@ -12,8 +12,14 @@
 //!
 //! `room` is "entries + reads in flight < 4", set in the cycle before from
 //! that cycle's counts, issue and pop. So the reader's issue starts at a
-//! flip-flop, and the pop (often a late signal: an output's ready) reaches
-//! only the entry multiplexers, as their last select, and the counters.
+//! flip-flop.
+//!
+//! The head is a register of its own; the other entries wait in a ring of
+//! three slots, written in place (a slot's enable: the push and the write
+//! pointer, both registers) and read through the read pointer. So the pop
+//! (often a late signal: an output's ready) reaches only the head's enable
+//! and the pointers and counts, not every entry: with entries that shift
+//! down, it drove four times the head's width (the 25F's critical path).
 //! Four entries sustain one entry per cycle with reads in flight.
 //!
 //! Latency: a read issued in cycle t is `head` in cycle t + 3 at the
@@ -21,11 +27,10 @@
 
 use rust_hdl::prelude::*;
 
-/// Entries of the queue.
+/// Entries of the queue: the head and `SLOTS` behind it.
 pub const OUTPUT_QUEUE_ENTRIES: usize = 4;
-/// Entries that can take a shifted-down neighbour.
-const SHIFTED: usize = 3;
-const _: () = assert!(SHIFTED + 1 == OUTPUT_QUEUE_ENTRIES);
+const SLOTS: usize = 3;
+const _: () = assert!(SLOTS + 1 == OUTPUT_QUEUE_ENTRIES);
 /// Cycles from `issue` to `head` (two in the RAM, one into the queue).
 pub const OUTPUT_QUEUE_LATENCY: usize = 3;
 
@@ -38,7 +43,14 @@ pub struct OutputQueue<D: Synth> {
     pub head: Signal<Out, D>,
     pub count: Signal<Out, Bits<3>>,
     pub room: Signal<Out, Bit>,
-    entry: [DFF<D>; OUTPUT_QUEUE_ENTRIES],
+    head_reg: DFF<D>,
+    head_valid: DFF<Bit>,
+    slot: [DFF<D>; SLOTS],
+    /// The ring's pointers, one-hot, and its entries (0 ..= 3).
+    rd: DFFWithInit<Bits<SLOTS>>,
+    wr: DFFWithInit<Bits<SLOTS>>,
+    in_ring: DFF<Bits<2>>,
+    /// Entries in all (head and ring).
     held: DFF<Bits<3>>,
     /// Reads issued one and two cycles ago (the latter's data arrives now).
     reading1: DFF<Bit>,
@@ -46,9 +58,14 @@ pub struct OutputQueue<D: Synth> {
     room_reg: DFFWithInit<Bit>,
     push: Signal<Local, Bit>,
     leaves: Signal<Local, Bit>,
-    /// Entry k is where a push goes when nothing leaves (k entries held),
-    /// decoded from the count register.
-    next_free: Signal<Local, Bits<5>>,
+    /// The head is empty or leaves this cycle.
+    head_free: Signal<Local, Bit>,
+    ring_busy: Signal<Local, Bit>,
+    /// The ring's oldest entry.
+    ring_out: Signal<Local, D>,
+    /// The push goes into the ring (not straight to a free head).
+    to_ring: Signal<Local, Bit>,
+    from_ring: Signal<Local, Bit>,
     /// Entries + reads in flight next cycle, before this cycle's pop.
     occupied_next: Signal<Local, Bits<4>>,
 }
@@ -63,14 +80,23 @@ impl<D: Synth> Default for OutputQueue<D> {
             head: Default::default(),
             count: Default::default(),
             room: Default::default(),
-            entry: Default::default(),
+            head_reg: Default::default(),
+            head_valid: Default::default(),
+            slot: Default::default(),
+            rd: DFFWithInit::new(1.into()),
+            wr: DFFWithInit::new(1.into()),
+            in_ring: Default::default(),
             held: Default::default(),
             reading1: Default::default(),
             reading2: Default::default(),
             room_reg: DFFWithInit::new(true),
             push: Default::default(),
             leaves: Default::default(),
-            next_free: Default::default(),
+            head_free: Default::default(),
+            ring_busy: Default::default(),
+            ring_out: Default::default(),
+            to_ring: Default::default(),
+            from_ring: Default::default(),
             occupied_next: Default::default(),
         }
     }
@@ -79,38 +105,55 @@ impl<D: Synth> Default for OutputQueue<D> {
 impl<D: Synth> Logic for OutputQueue<D> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, held, reading1, reading2, room_reg);
-        for i in 0..OUTPUT_QUEUE_ENTRIES {
-            self.entry[i].clock.next = self.clock.val();
+        dff_setup!(self, clock, head_reg, head_valid, rd, wr, in_ring, held, reading1, reading2, room_reg);
+        for i in 0..SLOTS {
+            self.slot[i].clock.next = self.clock.val();
         }
         self.reading1.d.next = self.issue.val();
         self.reading2.d.next = self.reading1.q.val();
         self.push.next = self.reading2.q.val();
-        self.next_free.next = 0.into();
-        for i in 0..5 {
-            self.next_free.next = self.next_free.val().replace_bit(i, self.held.q.val().index() == i);
-        }
-        self.leaves.next = self.pop.val() & (self.held.q.val() != 0);
-        // Both candidates of each entry from registers and the push; the
-        // departure picks one last.
-        for i in 0..OUTPUT_QUEUE_ENTRIES {
-            self.entry[i].d.next = self.entry[i].q.val();
-            if self.push.val() & self.next_free.val().get_bit(i) {
-                self.entry[i].d.next = self.push_data.val();
+        self.leaves.next = self.pop.val() & self.head_valid.q.val();
+        self.head_free.next = self.pop.val() | !self.head_valid.q.val();
+        self.ring_busy.next = self.in_ring.q.val() != 0;
+        // A push is written into the slot at `wr` whatever happens: that slot
+        // is free, or (ring full) it is the one that moves to the head now.
+        for i in 0..SLOTS {
+            self.slot[i].d.next = self.slot[i].q.val();
+            if self.push.val() & self.wr.q.val().get_bit(i) {
+                self.slot[i].d.next = self.push_data.val();
             }
         }
-        if self.leaves.val() {
-            for i in 0..SHIFTED {
-                self.entry[i].d.next = self.entry[i + 1].q.val();
-                if self.push.val() & self.next_free.val().get_bit(i + 1) {
-                    self.entry[i].d.next = self.push_data.val();
-                }
-            }
-            if self.push.val() & self.next_free.val().get_bit(4) {
-                self.entry[3].d.next = self.push_data.val();
+        self.ring_out.next = self.slot[0].q.val();
+        for i in 1..SLOTS {
+            if self.rd.q.val().get_bit(i) {
+                self.ring_out.next = self.slot[i].q.val();
             }
         }
-        if self.push.val() & !self.leaves.val() & (self.held.q.val() != 4) {
+        // The head takes the ring's oldest entry, or the push when the ring
+        // is empty; the pop only enables it.
+        self.from_ring.next = self.head_free.val() & self.ring_busy.val();
+        self.to_ring.next = self.push.val() & !(self.head_free.val() & !self.ring_busy.val());
+        if self.head_free.val() {
+            self.head_valid.d.next = self.ring_busy.val() | self.push.val();
+            if self.ring_busy.val() {
+                self.head_reg.d.next = self.ring_out.val();
+            } else if self.push.val() {
+                self.head_reg.d.next = self.push_data.val();
+            }
+        }
+        if self.from_ring.val() {
+            self.rd.d.next = (self.rd.q.val() << 1) | (self.rd.q.val() >> 2);
+        }
+        if self.to_ring.val() {
+            self.wr.d.next = (self.wr.q.val() << 1) | (self.wr.q.val() >> 2);
+        }
+        if self.to_ring.val() & !self.from_ring.val() {
+            self.in_ring.d.next = self.in_ring.q.val() + 1;
+        }
+        if !self.to_ring.val() & self.from_ring.val() {
+            self.in_ring.d.next = self.in_ring.q.val() - 1;
+        }
+        if self.push.val() & !self.leaves.val() {
             self.held.d.next = self.held.q.val() + 1;
         }
         if !self.push.val() & self.leaves.val() {
@@ -123,7 +166,7 @@ impl<D: Synth> Logic for OutputQueue<D> {
             + bit_cast::<4, 1>(self.issue.val().into());
         self.room_reg.d.next = (self.occupied_next.val() < 4) | ((self.occupied_next.val() == 4) & self.leaves.val());
         self.count.next = self.held.q.val();
-        self.head.next = self.entry[0].q.val();
+        self.head.next = self.head_reg.q.val();
         self.room.next = self.room_reg.q.val();
     }
 }
