@@ -7,8 +7,8 @@
 //! when `room`) with `push_data` (the read's data, taken two cycles
 //! after its issue: a [`BlockRam`](crate::block_ram::BlockRam)'s latency);
 //! `pop` (the head leaves this cycle; ignored when empty) → `head` (entry 0),
-//! `count` (entries, 0 ..= 4) and `room` (a read may issue this cycle), all
-//! from registers.
+//! `valid` (`head` holds an entry), `count` (entries, 0 ..= 4) and `room` (a
+//! read may issue this cycle), all from registers.
 //!
 //! `room` is "entries + reads in flight < 4", set in the cycle before from
 //! that cycle's counts, issue and pop. So the reader's issue starts at a
@@ -41,6 +41,7 @@ pub struct OutputQueue<D: Synth> {
     pub push_data: Signal<In, D>,
     pub pop: Signal<In, Bit>,
     pub head: Signal<Out, D>,
+    pub valid: Signal<Out, Bit>,
     pub count: Signal<Out, Bits<3>>,
     pub room: Signal<Out, Bit>,
     head_reg: DFF<D>,
@@ -78,6 +79,7 @@ impl<D: Synth> Default for OutputQueue<D> {
             push_data: Default::default(),
             pop: Default::default(),
             head: Default::default(),
+            valid: Default::default(),
             count: Default::default(),
             room: Default::default(),
             head_reg: Default::default(),
@@ -167,6 +169,7 @@ impl<D: Synth> Logic for OutputQueue<D> {
         self.room_reg.d.next = (self.occupied_next.val() < 4) | ((self.occupied_next.val() == 4) & self.leaves.val());
         self.count.next = self.held.q.val();
         self.head.next = self.head_reg.q.val();
+        self.valid.next = self.head_valid.q.val();
         self.room.next = self.room_reg.q.val();
     }
 }

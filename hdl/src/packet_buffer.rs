@@ -367,7 +367,7 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         self.queue.push_data.next.meta = self.r2_meta.q.val();
         // (The queue ignores a pop when it is empty.)
         self.queue.pop.next = self.out_ready.val();
-        self.out_valid.next = self.queue.count.val() != 0;
+        self.out_valid.next = self.queue.valid.val();
         self.out_word.next = self.queue.head.val().word;
         self.out_data.next = self.out_word.val().get_bits::<64>(0);
         self.out_keep.next = self.out_word.val().get_bits::<8>(64);

@@ -184,7 +184,7 @@ impl<const N: usize> Logic for DecisionFifo<N> {
         self.queue.issue.next = self.issue.val();
         self.queue.push_data.next = self.ram.read_data.val();
         self.queue.pop.next = self.read.val();
-        self.empty.next = self.queue.count.val() == 0;
+        self.empty.next = !self.queue.valid.val();
         self.data_out.next = self.queue.head.val();
     }
 }

@@ -54,6 +54,7 @@ fn drive_queue(seed: u64, cycles: u64, issue_pct: u64, pop_pct: u64) -> (Vec<u64
         uut.clock.next = true.into();
         settle(&mut uut);
         assert!(uut.count.val().index() <= OUTPUT_QUEUE_ENTRIES);
+        assert_eq!(uut.valid.val(), uut.count.val().index() != 0, "valid is \"the head holds an entry\"");
     }
     (popped, pop_cycles)
 }
