@@ -97,7 +97,13 @@ pub struct EgressSelect {
     s4_hash: DFF<Bits<32>>,
     s4_tmm: DFF<Bits<8>>,
     s4_info: DFF<FrameInfo>,
-    s4_bypass: DFF<Bits<9>>,
+    /// The verdict's outcome, worked out from stage 3 so that stage 5 only
+    /// selects: the final verdict, the port when it is not a TMM's, "to a
+    /// TMM" and "the hash is kept".
+    s4_out_verdict: DFF<Bits<3>>,
+    s4_port: DFF<Bits<8>>,
+    s4_to_tmm: DFF<Bit>,
+    s4_hashed: DFF<Bit>,
     // Stage 5: the result.
     s5_valid: DFF<Bit>,
     s5: DFF<Egress>,
@@ -183,7 +189,10 @@ impl EgressSelect {
             s4_hash: Default::default(),
             s4_tmm: Default::default(),
             s4_info: Default::default(),
-            s4_bypass: Default::default(),
+            s4_out_verdict: Default::default(),
+            s4_port: Default::default(),
+            s4_to_tmm: Default::default(),
+            s4_hashed: Default::default(),
             s5_valid: Default::default(),
             s5: Default::default(),
             v_bridge: Constant::new(BRIDGE.into()),
@@ -209,7 +218,7 @@ impl Logic for EgressSelect {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_verdict, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_bypass, s5_valid, s5
+            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_verdict, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_out_verdict, s4_port, s4_to_tmm, s4_hashed, s5_valid, s5
         );
         self.tmm_port.clock.next = self.clock.val();
         self.tmm_mac.clock.next = self.clock.val();
@@ -269,33 +278,40 @@ impl Logic for EgressSelect {
         self.s4_hash.d.next = self.s3_hash.q.val();
         self.s4_tmm.d.next = self.s3_tmm.q.val();
         self.s4_info.d.next = self.s3_info.q.val();
-        self.s4_bypass.d.next = self.s3_bypass.q.val();
-        // Stage 5.
-        self.result.next.port = 0.into();
+        self.s4_out_verdict.d.next = self.s3_verdict.q.val();
+        self.s4_port.d.next = 0.into();
+        self.s4_to_tmm.d.next = false;
+        self.s4_hashed.d.next = false;
+        if self.s3_info.q.val().error {
+            self.s4_out_verdict.d.next = self.v_malformed.val();
+            self.s4_port.d.next = self.malformed_port.val();
+        } else if self.s3_bypass.q.val().get_bit(8) {
+            self.s4_out_verdict.d.next = self.v_bypass.val();
+            self.s4_port.d.next = self.s3_bypass.q.val().get_bits::<8>(0);
+        } else if self.s3_verdict.q.val() == self.v_bridge.val() {
+            self.s4_port.d.next = self.bridge_port.val();
+        } else if self.s3_verdict.q.val() == self.v_control.val() {
+            self.s4_port.d.next = self.control_port.val();
+        } else if self.s3_verdict.q.val() == self.v_malformed.val() {
+            self.s4_port.d.next = self.malformed_port.val();
+        } else if self.s3_verdict.q.val() == self.v_fragment.val() {
+            self.s4_port.d.next = self.fragment_port.val();
+        } else {
+            // fixed, l4, l3: to a TMM.
+            self.s4_to_tmm.d.next = true;
+            self.s4_hashed.d.next = (self.s3_verdict.q.val() == self.v_l4.val()) | (self.s3_verdict.q.val() == self.v_l3.val());
+        }
+        // Stage 5: the TMM's port and MAC join.
+        self.result.next.port = self.s4_port.q.val();
         self.result.next.inner = false;
         self.result.next.group = 0.into();
         self.result.next.hash = 0.into();
         self.result.next.tmm = 0.into();
         self.result.next.rewrite = false;
         self.result.next.beats = self.s4_info.q.val().beats;
-        self.result.next.verdict = self.s4_verdict.q.val();
+        self.result.next.verdict = self.s4_out_verdict.q.val();
         self.result.next.mac = 0.into();
-        if self.s4_info.q.val().error {
-            self.result.next.verdict = self.v_malformed.val();
-            self.result.next.port = self.malformed_port.val();
-        } else if self.s4_bypass.q.val().get_bit(8) {
-            self.result.next.verdict = self.v_bypass.val();
-            self.result.next.port = self.s4_bypass.q.val().get_bits::<8>(0);
-        } else if self.s4_verdict.q.val() == self.v_bridge.val() {
-            self.result.next.port = self.bridge_port.val();
-        } else if self.s4_verdict.q.val() == self.v_control.val() {
-            self.result.next.port = self.control_port.val();
-        } else if self.s4_verdict.q.val() == self.v_malformed.val() {
-            self.result.next.port = self.malformed_port.val();
-        } else if self.s4_verdict.q.val() == self.v_fragment.val() {
-            self.result.next.port = self.fragment_port.val();
-        } else {
-            // fixed, l4, l3: to a TMM.
+        if self.s4_to_tmm.q.val() {
             self.result.next.port = self.tmm_port.read_data.val();
             self.result.next.inner = self.s4_inner.q.val();
             self.result.next.group = self.s4_group.q.val();
@@ -304,9 +320,9 @@ impl Logic for EgressSelect {
                 self.result.next.rewrite = true;
                 self.result.next.mac = self.tmm_mac.read_data.val().get_bits::<48>(0);
             }
-            if (self.s4_verdict.q.val() == self.v_l4.val()) | (self.s4_verdict.q.val() == self.v_l3.val()) {
-                self.result.next.hash = self.s4_hash.q.val();
-            }
+        }
+        if self.s4_hashed.q.val() {
+            self.result.next.hash = self.s4_hash.q.val();
         }
         self.s5_valid.d.next = self.s4_valid.q.val();
         self.s5.d.next = self.result.val();
