@@ -37,9 +37,9 @@ use crate::eth_parse::GRANULES;
 use crate::verdict_code::{CONTROL, FRAGMENT, MALFORMED};
 
 pub const IP_PARSE_LATENCY: usize = 4;
-/// (tags, first extension length byte x1) pairs that put the second
-/// extension header inside the window: granule 15 + tags + 2·x1 <= 31.
-const EXT2_SPOTS: usize = 25;
+/// First extension length bytes x1 that can put the second extension
+/// header inside the window: granule 15 + tags + 2·x1 <= 31, x1 <= 8.
+const EXT2_SPOTS: usize = 9;
 
 #[derive(LogicBlock)]
 pub struct IpParse {
@@ -75,7 +75,11 @@ pub struct IpParse {
     a_at2: DFF<Bits<8>>,
     a_at2_8: DFF<Bits<8>>,
     a_room2: DFF<Bits<8>>,
+    /// The second extension header's candidate granules, aligned for the
+    /// tags (x1 = x: granule 15 + tags + 2x; 0 when outside the window),
+    /// and x1's one-hot decode: stage B selects among 9 local registers.
     a_spot: [DFF<Bit>; EXT2_SPOTS],
+    a_ext2: [DFF<Bits<16>>; EXT2_SPOTS],
     // Stage B.
     ihl: Signal<Local, Bits<16>>,
     total: Signal<Local, Bits<16>>,
@@ -196,6 +200,7 @@ impl Default for IpParse {
             a_at2_8: Default::default(),
             a_room2: Default::default(),
             a_spot: Default::default(),
+            a_ext2: Default::default(),
             ihl: Default::default(),
             total: Default::default(),
             x1: Default::default(),
@@ -306,6 +311,7 @@ impl Logic for IpParse {
         }
         for i in 0..EXT2_SPOTS {
             self.a_spot[i].clock.next = self.clock.val();
+            self.a_ext2[i].clock.next = self.clock.val();
         }
 
         // Stage A: the IP header starts on granule 3 + tags, l3 = 14 + 4·tags.
@@ -340,15 +346,24 @@ impl Logic for IpParse {
             }
         }
         // The second extension header starts at l3 + 40 + 8(x1 + 1), i.e. on
-        // granule 15 + tags + 2·x1: spot 3·x1 + tags, x1 <= 8 (x1 = 8 only
-        // without tags) keeps it inside the window.
+        // granule 15 + tags + 2·x1; x1 <= 8 (x1 = 8 only without tags) keeps
+        // it inside the window.
+        for x in 0..EXT2_SPOTS {
+            self.a_spot[x].d.next = false;
+            self.a_ext2[x].d.next = 0.into();
+        }
         for x in 0..8 {
             for t in 0..3 {
-                self.a_spot[3 * x + t].d.next =
-                    (self.tags.val().index() == t) && (self.window[13 + t].val().get_bits::<8>(16).index() == x);
+                if self.tags.val().index() == t {
+                    self.a_spot[x].d.next = self.window[13 + t].val().get_bits::<8>(16).index() == x;
+                    self.a_ext2[x].d.next = self.window[15 + t + 2 * x].val().get_bits::<16>(16);
+                }
             }
         }
-        self.a_spot[24].d.next = (self.tags.val().index() == 0) && (self.window[13].val().get_bits::<8>(16).index() == 8);
+        if self.tags.val().index() == 0 {
+            self.a_spot[8].d.next = self.window[13].val().get_bits::<8>(16).index() == 8;
+            self.a_ext2[8].d.next = self.window[31].val().get_bits::<16>(16);
+        }
 
         // Stage B: IPv4 checks, the first extension header, the second's first bytes.
         self.ihl.next = bit_cast::<16, 4>(self.a_h0.q.val().get_bits::<4>(24)) << 2;
@@ -383,15 +398,10 @@ impl Logic for IpParse {
         self.b_l4_v6.d.next = self.a_l3_40.q.val();
         self.b_rem2.d.next = self.a_rem0.q.val() - self.a_at2_rel.q.val();
         self.ext2.next = 0.into();
-        for x in 0..8 {
-            for t in 0..3 {
-                if self.a_spot[3 * x + t].q.val() {
-                    self.ext2.next = self.ext2.val() | self.a_win[15 + t + 2 * x].q.val().get_bits::<16>(16);
-                }
+        for x in 0..EXT2_SPOTS {
+            if self.a_spot[x].q.val() {
+                self.ext2.next = self.ext2.val() | self.a_ext2[x].q.val();
             }
-        }
-        if self.a_spot[24].q.val() {
-            self.ext2.next = self.ext2.val() | self.a_win[31].q.val().get_bits::<16>(16);
         }
         self.b_next2.d.next = self.ext2.val().get_bits::<8>(8);
         self.b_x2.d.next = self.ext2.val().get_bits::<8>(0);
