@@ -11,9 +11,9 @@
 //! by 2 + k granules brings in inner granule k. Only starts that can still
 //! hold an inner header inside the window are wired: IPv4 (k = 0..4) for
 //! l4 <= 82, IPv6 (k = 5..10) for 54 <= l4 <= 78; for the others the bound
-//! checks fail anyway. Inner IPv4 ports sit 4·IHL bytes in: a second
-//! one-hot select, decoded beside the first from every candidate IHL
-//! nibble, reads them a stage later.
+//! checks fail anyway. Inner IPv4 ports sit 4·IHL bytes in: stage A
+//! decodes every candidate's IHL nibble beside the first select, B ORs
+//! those flags into a second one-hot select, and C reads the ports.
 //!
 //! Ports (pure pipeline, one frame per cycle, latency [`ICMP_ERROR_LATENCY`]):
 //! - in: `window` (32 granules), `frame_len`, and the outer header from
@@ -38,6 +38,12 @@ const INNER: usize = 11;
 /// Granules where inner IPv4 ports can be: l4 + 8 + 4·IHL, 42 + 20 ..= 124.
 const PORTS_FIRST: usize = 15;
 const PORTS_END: usize = 31;
+/// Granules that can hold the ICMP header with an inner IPv4 header after
+/// it: l4 = 4j + 2, j in 8..21.
+const ICMP4_CANDIDATES: usize = 13;
+/// Port selects decoded: j + 2 + IHL up to 20 + 2 + 15 (those past
+/// granule 30, ports past the window, are never read).
+const PORT_SELECTS: usize = 38;
 
 #[derive(LogicBlock)]
 pub struct IcmpError {
@@ -57,6 +63,10 @@ pub struct IcmpError {
     pub outer_ports: Signal<Out, Bits<32>>,
     // Stage A.
     a_sel: [DFF<Bit>; GRANULES],
+    /// For candidate j (index j - 8): bit h set when the ICMP header is at
+    /// granule j and the inner IHL nibble there is h.
+    a_ihl: [DFF<Bits<16>>; ICMP4_CANDIDATES],
+    ihl_hit: [Signal<Local, Bits<16>>; ICMP4_CANDIDATES],
     a_win: [DFF<Bits<32>>; GRANULES],
     a_v6: DFF<Bit>,
     a_icmp: DFF<Bit>,
@@ -68,7 +78,7 @@ pub struct IcmpError {
     b_t: DFF<Bits<32>>,
     b_a: [DFF<Bits<32>>; INNER],
     b_win: [DFF<Bits<32>>; GRANULES],
-    b_selp: [DFF<Bit>; GRANULES],
+    b_selp: [DFF<Bit>; PORT_SELECTS],
     b_v6: DFF<Bit>,
     b_icmp: DFF<Bit>,
     b_fits: DFF<Bit>,
@@ -125,6 +135,8 @@ impl Default for IcmpError {
             ports: Default::default(),
             outer_ports: Default::default(),
             a_sel: Default::default(),
+            a_ihl: Default::default(),
+            ihl_hit: Default::default(),
             a_win: Default::default(),
             a_v6: Default::default(),
             a_icmp: Default::default(),
@@ -135,7 +147,7 @@ impl Default for IcmpError {
             b_t: Default::default(),
             b_a: Default::default(),
             b_win: Default::default(),
-            b_selp: Default::default(),
+            b_selp: std::array::from_fn(|_| Default::default()),
             b_v6: Default::default(),
             b_icmp: Default::default(),
             b_fits: Default::default(),
@@ -185,7 +197,6 @@ impl Logic for IcmpError {
         );
         for j in 0..GRANULES {
             self.a_sel[j].clock.next = self.clock.val();
-            self.b_selp[j].clock.next = self.clock.val();
             self.b_win[j].clock.next = self.clock.val();
             self.a_win[j].clock.next = self.clock.val();
             self.a_win[j].d.next = self.window[j].val();
@@ -194,10 +205,28 @@ impl Logic for IcmpError {
         for k in 0..INNER {
             self.b_a[k].clock.next = self.clock.val();
         }
+        for j in 0..ICMP4_CANDIDATES {
+            self.a_ihl[j].clock.next = self.clock.val();
+        }
+        for g in 0..PORT_SELECTS {
+            self.b_selp[g].clock.next = self.clock.val();
+        }
 
         // Stage A: where the ICMP header is; how much of frame and window follows it.
         for j in 0..GRANULES {
             self.a_sel[j].d.next = self.l4.val() == (4 * j + 2).to_bits();
+        }
+        // Inner IPv4 ports sit on granule j + 2 + IHL: decode each candidate's
+        // IHL nibble here, so that stage B only ORs flip-flops.
+        for j in 8..21 {
+            self.ihl_hit[j - 8].next = 0.into();
+            for h in 5..16 {
+                self.ihl_hit[j - 8].next = self.ihl_hit[j - 8].val().replace_bit(
+                    h,
+                    (self.l4.val() == (4 * j + 2).to_bits()) & (self.window[j + 2].val().get_bits::<4>(24).index() == h),
+                );
+            }
+            self.a_ihl[j - 8].d.next = self.ihl_hit[j - 8].val();
         }
         self.a_limit.d.next = 128.into();
         if self.frame_len.val() < 128 {
@@ -232,64 +261,12 @@ impl Logic for IcmpError {
                 }
             }
         }
-        // Inner IPv4 ports on granule j4 + 2 + IHL, decoded straight from each
-        // candidate inner header's IHL nibble (not from the selected one).
-        for j in 0..GRANULES {
-            self.b_selp[j].d.next = false;
+        for g in 0..PORT_SELECTS {
+            self.b_selp[g].d.next = false;
         }
-        // (j + 2 + IHL <= 30: ports past granule 30 end past the window.)
-        for h in 5..9 {
-            for j in 8..21 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 9..10 {
-            for j in 8..20 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 10..11 {
-            for j in 8..19 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 11..12 {
-            for j in 8..18 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 12..13 {
-            for j in 8..17 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 13..14 {
-            for j in 8..16 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 14..15 {
-            for j in 8..15 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
-                    self.b_selp[j + 2 + h].d.next = true;
-                }
-            }
-        }
-        for h in 15..16 {
-            for j in 8..14 {
-                if self.a_sel[j].q.val() && (self.a_win[j + 2].q.val().get_bits::<4>(24).index() == h) {
+        for j in 8..21 {
+            for h in 5..16 {
+                if self.a_ihl[j - 8].q.val().get_bit(h) {
                     self.b_selp[j + 2 + h].d.next = true;
                 }
             }
