@@ -20,7 +20,10 @@ one LUT per output bit to the figures; they are reported apart.
 
 ECP5 Verilog is read with FLOWDIST_ECP5 defined (BlockRam then instantiates
 DP16KD with its output register). Results go to <out>/<target>/<name>.json
-(read by scripts/synth_report.py) with the logs next to them; the JSON of an
+(read by scripts/synth_report.py) with the logs next to them and nextpnr's
+timing report (<name>.timing.json); when the goal is missed, the register
+inputs that miss it are counted by block ("failing", also printed): the
+log names only the worst path. The JSON of an
 earlier run is deleted first, so a run that fails or is stopped leaves no
 stale figures; when nextpnr fails (a design that does not fit) the JSON keeps
 the synthesis figures and nextpnr's error. The JSON records the source commit (`git describe --dirty`),
@@ -172,6 +175,25 @@ def critical_path(log):
     return cell_block(cells[0].rsplit(".", 1)[0]), cell_block(cells[-1].rsplit(".", 1)[0]), float(m.group(2)) + float(m.group(3))
 
 
+def failing_endpoints(report, period_ns):
+    """Register inputs whose arrival is later than the period, grouped by
+    block (nextpnr's report gives the arrival at every timing endpoint, its
+    log only the worst path): [{block, endpoints, worst_ns}], worst first."""
+    groups = {}
+    for net in report.get("detailed_net_timings", []):
+        for e in net["endpoints"]:
+            arrival = max(e["delay"]) if isinstance(e["delay"], list) else e["delay"]
+            # The design's registers only: the wrapper's take the load pin's
+            # asynchronous path too, reported under the same clock.
+            if arrival <= period_ns or not e["cell"].startswith("dut.") or not e["event"].startswith("posedge"):
+                continue
+            g = groups.setdefault(cell_block(e["cell"]), {"endpoints": 0, "worst_ns": 0.0})
+            g["endpoints"] += 1
+            g["worst_ns"] = max(g["worst_ns"], round(arrival, 2))
+    rows = [{"block": b, **g} for b, g in groups.items()]
+    return sorted(rows, key=lambda g: -g["worst_ns"])
+
+
 def run(cmd, log):
     with open(log, "w") as f:
         f.write("$ " + " ".join(cmd) + "\n")
@@ -265,7 +287,10 @@ def main():
 
     status = 0
     if t["pnr"]:
-        pnr_cmd = [tools["pnr"], *t["pnr_args"], "--json", str(json_file), "--freq", str(freq), "--timing-allow-fail"]
+        timing_file = out / f"{name}.timing.json"
+        timing_file.unlink(missing_ok=True)
+        pnr_cmd = [tools["pnr"], *t["pnr_args"], "--json", str(json_file), "--freq", str(freq), "--timing-allow-fail",
+                   "--report", str(timing_file), "--detailed-timing-report"]
         if args.seed is not None:
             pnr_cmd += ["--seed", str(args.seed)]
             result["seed"] = args.seed
@@ -290,6 +315,8 @@ def main():
         path = critical_path(plog)
         if path:
             result["critical_from"], result["critical_to"], result["critical_ns"] = path
+        if timing_file.exists():
+            result["failing"] = failing_endpoints(json.loads(timing_file.read_text()), 1000.0 / freq)
         status = 0 if result["meets_goal"] else 1
     (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
     fm = f"{result['fmax_mhz']:.1f} MHz (goal {freq:g}: {'met' if result['meets_goal'] else 'MISSED'})" if "fmax_mhz" in result else "no place and route"
@@ -297,6 +324,11 @@ def main():
         f"{args.target:<11} {name:<12} LUT {result['lut']:>6}  carry {result['carry']:>4}  FF {result['ff']:>6}  "
         f"BRAM {result['bram']:>3}  Fmax {fm}  [wrapper: +{result['wrapper_ffs']} FF, +{result['wrapper_luts']} LUT]"
     )
+    if result.get("failing"):
+        n = sum(g["endpoints"] for g in result["failing"])
+        print(f"  {n} register inputs miss {freq:g} MHz; worst blocks (arrival ns, endpoints):")
+        for g in result["failing"][:12]:
+            print(f"    {g['worst_ns']:6.2f}  {g['endpoints']:5d}  {g['block']}")
     return status
 
 
