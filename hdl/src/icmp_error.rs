@@ -12,8 +12,9 @@
 //! hold an inner header inside the window are wired: IPv4 (k = 0..4) for
 //! l4 <= 82, IPv6 (k = 5..10) for 54 <= l4 <= 78; for the others the bound
 //! checks fail anyway. Inner IPv4 ports sit 4·IHL bytes in: stage A
-//! decodes every candidate's IHL nibble beside the first select, B ORs
-//! those flags into a second one-hot select, and C reads the ports.
+//! decodes every candidate's IHL nibble beside the first select, B turns
+//! select and nibble flags into a second one-hot select, and C reads the
+//! ports.
 //!
 //! Ports (pure pipeline, one frame per cycle, latency [`ICMP_ERROR_LATENCY`]):
 //! - in: `window` (32 granules), `frame_len`, and the outer header from
@@ -64,8 +65,8 @@ pub struct IcmpError {
     pub outer_ports: Signal<Out, Bits<32>>,
     // Stage A.
     a_sel: [DFF<Bit>; GRANULES],
-    /// For candidate j (index j - 8): bit h set when the ICMP header is at
-    /// granule j and the inner IHL nibble there is h.
+    /// For candidate j (index j - 8): bit h set when the inner IHL nibble
+    /// after an ICMP header at granule j would be h.
     a_ihl: [DFF<Bits<16>>; ICMP4_CANDIDATES],
     ihl_hit: [Signal<Local, Bits<16>>; ICMP4_CANDIDATES],
     a_win: [DFF<Bits<32>>; GRANULES],
@@ -230,14 +231,14 @@ impl Logic for IcmpError {
             self.a_sel[j].d.next = self.l4.val() == (4 * j + 2).to_bits();
         }
         // Inner IPv4 ports sit on granule j + 2 + IHL: decode each candidate's
-        // IHL nibble here, so that stage B only ORs flip-flops.
+        // IHL nibble here (from the window alone: `l4` already drives every
+        // granule select), so that stage B ANDs flip-flops in pairs.
         for j in 8..21 {
             self.ihl_hit[j - 8].next = 0.into();
             for h in 5..16 {
-                self.ihl_hit[j - 8].next = self.ihl_hit[j - 8].val().replace_bit(
-                    h,
-                    (self.l4.val() == (4 * j + 2).to_bits()) & (self.window[j + 2].val().get_bits::<4>(24).index() == h),
-                );
+                self.ihl_hit[j - 8].next = self.ihl_hit[j - 8]
+                    .val()
+                    .replace_bit(h, self.window[j + 2].val().get_bits::<4>(24).index() == h);
             }
             self.a_ihl[j - 8].d.next = self.ihl_hit[j - 8].val();
         }
@@ -283,7 +284,7 @@ impl Logic for IcmpError {
         }
         for j in 8..21 {
             for h in 5..16 {
-                if self.a_ihl[j - 8].q.val().get_bit(h) {
+                if self.a_sel[j].q.val() & self.a_ihl[j - 8].q.val().get_bit(h) {
                     self.b_selp[j + 2 + h].d.next = true;
                 }
             }
