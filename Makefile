@@ -114,7 +114,7 @@ cosim:
 	cargo test --release --test sim_engines -- --include-ignored
 
 # ---- boards (helper M): bitstreams, programming, Vivado ---------------------
-#   make bit BOARD=colorlight-5a-75b   build/boards/colorlight-5a-75b/top.bit
+#   make bit BOARD=colorlight-5a-75b [SEED=n]   build/boards/colorlight-5a-75b/top.bit (SEED: nextpnr's placer seed)
 #   make prog BOARD=colorlight-5a-75b  load it into the FPGA's SRAM (openFPGALoader)
 #   make vivado BOARD=kcu105           build/boards/kcu105/kcu105_top.bit with Vivado in batch
 #                                      (PCS/PMA cores, synth, place, route, reports; not run here)
@@ -145,7 +145,8 @@ bit:
 	cargo run --release -p flowdist-boards --bin board_verilog -- $(BOARD) boards/$(BOARD_ID).toml $(BOARD_DIR)/core.v
 	$(ECP5_YOSYS) -q -l $(BOARD_DIR)/yosys.log -p "read_verilog -DFLOWDIST_ECP5 $(BOARD_DIR)/core.v boards/verilog/$(BOARD_ID)_top.v; synth_ecp5 -top $(BOARD_ID)_top -json $(BOARD_DIR)/top.json; tee -o $(BOARD_DIR)/stat.txt stat"
 	$(ECP5_PNR) --25k --package CABGA256 --speed 6 --json $(BOARD_DIR)/top.json --lpf constraints/$(BOARD_ID).lpf \
-	  --textcfg $(BOARD_DIR)/top.config --freq 125 --report $(BOARD_DIR)/report.json --log $(BOARD_DIR)/nextpnr.log
+	  --textcfg $(BOARD_DIR)/top.config --freq 125 --report $(BOARD_DIR)/report.json --log $(BOARD_DIR)/nextpnr.log \
+	  $(if $(SEED),--seed $(SEED))
 	$(ECP5_PACK) --compress $(BOARD_DIR)/top.config $(BOARD_DIR)/top.bit
 	@echo "bit: $(BOARD_DIR)/top.bit (timing and utilisation: $(BOARD_DIR)/nextpnr.log, report.json)"
 
