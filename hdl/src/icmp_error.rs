@@ -109,12 +109,11 @@ pub struct IcmpError {
     c_proto: DFF<Bits<8>>,
     c_src: DFF<Bits<128>>,
     c_dst: DFF<Bits<128>>,
-    /// Halves too (granules 15-22, 23-30), joined in stage D.
-    c_port_granule4: [DFF<Bits<32>>; 2],
+    c_port_granule4: DFF<Bits<32>>,
     c_port_granule6: DFF<Bits<32>>,
     c_outer_ports: DFF<Bits<32>>,
     // Stage D.
-    port_granule4: [Signal<Local, Bits<32>>; 2],
+    port_granule4: Signal<Local, Bits<32>>,
     d_inner: DFF<Bit>,
     d_src: DFF<Bits<128>>,
     d_dst: DFF<Bits<128>>,
@@ -202,7 +201,7 @@ impl Logic for IcmpError {
         dff_setup!(
             self, clock, a_v6, a_icmp, a_limit, a_at, b_v6, b_icmp, b_fits, b_room, c_v6, c_icmp, c_error4,
             c_error6, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
-            c_src, c_dst, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
+            c_src, c_dst, c_port_granule4, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
             d_outer_ports
         );
         for j in 0..GRANULES {
@@ -217,7 +216,6 @@ impl Logic for IcmpError {
         }
         for h in 0..2 {
             self.b_t[h].clock.next = self.clock.val();
-            self.c_port_granule4[h].clock.next = self.clock.val();
         }
         for j in 0..ICMP4_CANDIDATES {
             self.a_ihl[j].clock.next = self.clock.val();
@@ -342,17 +340,13 @@ impl Logic for IcmpError {
         self.c_fit6.d.next = self.b_room.q.val() >= 44;
         self.c_ports6.d.next = (self.next6.val() == 6) || (self.next6.val() == 17) || (self.next6.val() == 132);
         // Inner IPv4 ports, selected by stage B's one-hot.
-        for h in 0..2 {
-            self.port_granule4[h].next = 0.into();
-        }
+        self.port_granule4.next = 0.into();
         for j in PORTS_FIRST..PORTS_END {
             if self.b_selp[j].q.val() {
-                self.port_granule4[j / 23].next = self.port_granule4[j / 23].val() | self.b_win[j].q.val();
+                self.port_granule4.next = self.port_granule4.val() | self.b_win[j].q.val();
             }
         }
-        for h in 0..2 {
-            self.c_port_granule4[h].d.next = self.port_granule4[h].val();
-        }
+        self.c_port_granule4.d.next = self.port_granule4.val();
         if self.b_v6.q.val() {
             self.c_src.d.next = (bit_cast::<128, 32>(self.inner_granule[2].val()) << 96)
                 | (bit_cast::<128, 32>(self.inner_granule[3].val()) << 64)
@@ -385,7 +379,7 @@ impl Logic for IcmpError {
                 && self.c_header4.q.val()
                 && (!self.c_ports4.q.val() || self.c_fit4.q.val());
             self.d_has_ports.d.next = self.c_ports4.q.val();
-            self.d_ports.d.next = self.c_port_granule4[0].q.val() | self.c_port_granule4[1].q.val();
+            self.d_ports.d.next = self.c_port_granule4.q.val();
         }
         self.d_src.d.next = self.c_src.q.val();
         self.d_dst.d.next = self.c_dst.q.val();
