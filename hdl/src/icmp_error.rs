@@ -24,10 +24,10 @@
 //!   [31:16], destination in [15:0]) of the inner packet; and `outer_ports`:
 //!   the 4 bytes at `l4`, i.e. the outer ports, read by the same select.
 //!
-//! Stages: A decodes `l4`; B selects the granules (each select in two
-//! halves), decodes where inner IPv4 ports would be and measures the room
-//! left after the ICMP header in frame and window; C joins the halves,
-//! turns them into flags and reads the IPv4 ports; D combines.
+//! Stages: A decodes `l4`; B selects the granules, decodes where inner
+//! IPv4 ports would be and measures the room left after the ICMP header in
+//! frame and window; C turns them into flags and reads the IPv4 ports; D
+//! combines.
 
 use rust_hdl::prelude::*;
 
@@ -36,7 +36,6 @@ use crate::eth_parse::GRANULES;
 pub const ICMP_ERROR_LATENCY: usize = 4;
 /// Inner granules selected in stage B (header and IPv6 ports).
 const INNER: usize = 11;
-const INNER_HALVES: usize = 2 * INNER;
 /// Granules where inner IPv4 ports can be: l4 + 8 + 4·IHL, 42 + 20 ..= 124.
 const PORTS_FIRST: usize = 15;
 const PORTS_END: usize = 31;
@@ -75,13 +74,10 @@ pub struct IcmpError {
     a_limit: DFF<Bits<8>>,
     a_at: DFF<Bits<8>>,
     // Stage B.
-    /// The selects in two halves (by candidate granule), registered apart
-    /// and ORed in stage C: after the select's long route across the
-    /// window, one OR of all candidates was the 85F's critical path.
-    t: [Signal<Local, Bits<32>>; 2],
-    acc: [Signal<Local, Bits<32>>; INNER_HALVES],
-    b_t: [DFF<Bits<32>>; 2],
-    b_a: [DFF<Bits<32>>; INNER_HALVES],
+    t: Signal<Local, Bits<32>>,
+    acc: [Signal<Local, Bits<32>>; INNER],
+    b_t: DFF<Bits<32>>,
+    b_a: [DFF<Bits<32>>; INNER],
     b_win: [DFF<Bits<32>>; GRANULES],
     b_selp: [DFF<Bit>; PORT_SELECTS],
     b_v6: DFF<Bit>,
@@ -89,8 +85,6 @@ pub struct IcmpError {
     b_fits: DFF<Bit>,
     b_room: DFF<Bits<8>>,
     // Stage C.
-    icmp_word: Signal<Local, Bits<32>>,
-    inner_granule: [Signal<Local, Bits<32>>; INNER],
     icmp_type: Signal<Local, Bits<8>>,
     ihl4: Signal<Local, Bits<8>>,
     room4: Signal<Local, Bits<8>>,
@@ -152,8 +146,6 @@ impl Default for IcmpError {
             t: Default::default(),
             acc: Default::default(),
             b_t: Default::default(),
-            icmp_word: Default::default(),
-            inner_granule: Default::default(),
             b_a: Default::default(),
             b_win: Default::default(),
             b_selp: std::array::from_fn(|_| Default::default()),
@@ -199,7 +191,7 @@ impl Logic for IcmpError {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_v6, a_icmp, a_limit, a_at, b_v6, b_icmp, b_fits, b_room, c_v6, c_icmp, c_error4,
+            self, clock, a_v6, a_icmp, a_limit, a_at, b_t, b_v6, b_icmp, b_fits, b_room, c_v6, c_icmp, c_error4,
             c_error6, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
             c_src, c_dst, c_port_granule4, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
             d_outer_ports
@@ -211,11 +203,8 @@ impl Logic for IcmpError {
             self.a_win[j].d.next = self.window[j].val();
             self.b_win[j].d.next = self.a_win[j].q.val();
         }
-        for k in 0..INNER_HALVES {
+        for k in 0..INNER {
             self.b_a[k].clock.next = self.clock.val();
-        }
-        for h in 0..2 {
-            self.b_t[h].clock.next = self.clock.val();
         }
         for j in 0..ICMP4_CANDIDATES {
             self.a_ihl[j].clock.next = self.clock.val();
@@ -250,30 +239,26 @@ impl Logic for IcmpError {
             self.ok.val() && ((self.v6.val() && (self.proto.val() == 58)) || (!self.v6.val() && (self.proto.val() == 1)));
 
         // Stage B: the ICMP header granule and the inner granules after it.
-        // Halves: granules 8-19 and 20-31 for the ICMP header, 8-14 and
-        // 15-20 for the inner ones (acc[2k + half]).
-        for h in 0..2 {
-            self.t[h].next = 0.into();
-        }
+        self.t.next = 0.into();
         for j in 8..GRANULES {
             if self.a_sel[j].q.val() {
-                self.t[j / 20].next = self.t[j / 20].val() | self.a_win[j].q.val();
+                self.t.next = self.t.val() | self.a_win[j].q.val();
             }
         }
-        for k in 0..INNER_HALVES {
+        for k in 0..INNER {
             self.acc[k].next = 0.into();
         }
         for k in 0..5 {
             for j in 8..21 {
                 if self.a_sel[j].q.val() {
-                    self.acc[2 * k + j / 15].next = self.acc[2 * k + j / 15].val() | self.a_win[j + 2 + k].q.val();
+                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
                 }
             }
         }
         for k in 5..INNER {
             for j in 13..20 {
                 if self.a_sel[j].q.val() {
-                    self.acc[2 * k + j / 15].next = self.acc[2 * k + j / 15].val() | self.a_win[j + 2 + k].q.val();
+                    self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
                 }
             }
         }
@@ -287,10 +272,8 @@ impl Logic for IcmpError {
                 }
             }
         }
-        for h in 0..2 {
-            self.b_t[h].d.next = self.t[h].val();
-        }
-        for k in 0..INNER_HALVES {
+        self.b_t.d.next = self.t.val();
+        for k in 0..INNER {
             self.b_a[k].d.next = self.acc[k].val();
         }
         self.b_v6.d.next = self.a_v6.q.val();
@@ -301,14 +284,10 @@ impl Logic for IcmpError {
         self.b_room.d.next = self.a_limit.q.val() - self.a_at.q.val();
 
         // Stage C: the checks of `model::icmp_error` as flags.
-        self.icmp_word.next = self.b_t[0].q.val() | self.b_t[1].q.val();
-        for k in 0..INNER {
-            self.inner_granule[k].next = self.b_a[2 * k].q.val() | self.b_a[2 * k + 1].q.val();
-        }
-        self.icmp_type.next = self.icmp_word.val().get_bits::<8>(24);
-        self.ihl4.next = bit_cast::<8, 4>(self.inner_granule[0].val().get_bits::<4>(24));
-        self.next6.next = self.inner_granule[1].val().get_bits::<8>(8);
-        self.proto4.next = self.inner_granule[2].val().get_bits::<8>(16);
+        self.icmp_type.next = self.b_t.q.val().get_bits::<8>(24);
+        self.ihl4.next = bit_cast::<8, 4>(self.b_a[0].q.val().get_bits::<4>(24));
+        self.next6.next = self.b_a[1].q.val().get_bits::<8>(8);
+        self.proto4.next = self.b_a[2].q.val().get_bits::<8>(16);
         self.c_error6.d.next = (self.icmp_type.val() >= 1) && (self.icmp_type.val() <= 4);
         self.c_error4.d.next = (self.icmp_type.val() == 3)
             || (self.icmp_type.val() == 4)
@@ -324,15 +303,15 @@ impl Logic for IcmpError {
         // Inner IPv4: 4·IHL >= 20 header bytes inside, fragment offset 0;
         // its ports need room >= 4·IHL + 4, i.e. room/4 > IHL.
         self.c_header4.d.next = (self.b_room.q.val() >= 20)
-            && (self.inner_granule[0].val().get_bits::<4>(28) == 4)
+            && (self.b_a[0].q.val().get_bits::<4>(28) == 4)
             && (self.ihl4.val() >= 5)
             && (self.room4.val() >= self.ihl4.val())
-            && ((self.inner_granule[1].val().get_bits::<16>(0) & 0x1fff) == 0);
+            && ((self.b_a[1].q.val().get_bits::<16>(0) & 0x1fff) == 0);
         self.c_fit4.d.next = self.room4.val() > self.ihl4.val();
         self.c_ports4.d.next = (self.proto4.val() == 6) || (self.proto4.val() == 17) || (self.proto4.val() == 132);
         // Inner IPv6: 40 bytes inside, no extension or fragment header next.
         self.c_header6.d.next = (self.b_room.q.val() >= 40)
-            && (self.inner_granule[0].val().get_bits::<4>(28) == 6)
+            && (self.b_a[0].q.val().get_bits::<4>(28) == 6)
             && (self.next6.val() != 0)
             && (self.next6.val() != 43)
             && (self.next6.val() != 44)
@@ -348,20 +327,20 @@ impl Logic for IcmpError {
         }
         self.c_port_granule4.d.next = self.port_granule4.val();
         if self.b_v6.q.val() {
-            self.c_src.d.next = (bit_cast::<128, 32>(self.inner_granule[2].val()) << 96)
-                | (bit_cast::<128, 32>(self.inner_granule[3].val()) << 64)
-                | (bit_cast::<128, 32>(self.inner_granule[4].val()) << 32)
-                | bit_cast::<128, 32>(self.inner_granule[5].val());
-            self.c_dst.d.next = (bit_cast::<128, 32>(self.inner_granule[6].val()) << 96)
-                | (bit_cast::<128, 32>(self.inner_granule[7].val()) << 64)
-                | (bit_cast::<128, 32>(self.inner_granule[8].val()) << 32)
-                | bit_cast::<128, 32>(self.inner_granule[9].val());
+            self.c_src.d.next = (bit_cast::<128, 32>(self.b_a[2].q.val()) << 96)
+                | (bit_cast::<128, 32>(self.b_a[3].q.val()) << 64)
+                | (bit_cast::<128, 32>(self.b_a[4].q.val()) << 32)
+                | bit_cast::<128, 32>(self.b_a[5].q.val());
+            self.c_dst.d.next = (bit_cast::<128, 32>(self.b_a[6].q.val()) << 96)
+                | (bit_cast::<128, 32>(self.b_a[7].q.val()) << 64)
+                | (bit_cast::<128, 32>(self.b_a[8].q.val()) << 32)
+                | bit_cast::<128, 32>(self.b_a[9].q.val());
         } else {
-            self.c_src.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.inner_granule[3].val());
-            self.c_dst.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.inner_granule[4].val());
+            self.c_src.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.b_a[3].q.val());
+            self.c_dst.d.next = self.v4_mapped.val() | bit_cast::<128, 32>(self.b_a[4].q.val());
         }
-        self.c_port_granule6.d.next = self.inner_granule[10].val();
-        self.c_outer_ports.d.next = self.icmp_word.val();
+        self.c_port_granule6.d.next = self.b_a[10].q.val();
+        self.c_outer_ports.d.next = self.b_t.q.val();
         self.c_v6.d.next = self.b_v6.q.val();
         self.c_icmp.d.next = self.b_icmp.q.val() && self.b_fits.q.val();
 
