@@ -67,7 +67,7 @@ pub struct IcmpError {
     /// For candidate j (index j - 8): bit h set when the inner IHL nibble
     /// after an ICMP header at granule j would be h.
     a_ihl: [DFF<Bits<16>>; ICMP4_CANDIDATES],
-    ihl_hit: [Signal<Local, Bits<16>>; ICMP4_CANDIDATES],
+    one: Constant<Bits<16>>,
     a_win: [DFF<Bits<32>>; GRANULES],
     a_v6: DFF<Bit>,
     a_icmp: DFF<Bit>,
@@ -137,7 +137,7 @@ impl Default for IcmpError {
             outer_ports: Default::default(),
             a_sel: Default::default(),
             a_ihl: Default::default(),
-            ihl_hit: Default::default(),
+            one: Constant::new(1.into()),
             a_win: Default::default(),
             a_v6: Default::default(),
             a_icmp: Default::default(),
@@ -221,13 +221,8 @@ impl Logic for IcmpError {
         // IHL nibble here (from the window alone: `l4` already drives every
         // granule select), so that stage B ANDs flip-flops in pairs.
         for j in 8..21 {
-            self.ihl_hit[j - 8].next = 0.into();
-            for h in 5..16 {
-                self.ihl_hit[j - 8].next = self.ihl_hit[j - 8]
-                    .val()
-                    .replace_bit(h, self.window[j + 2].val().get_bits::<4>(24).index() == h);
-            }
-            self.a_ihl[j - 8].d.next = self.ihl_hit[j - 8].val();
+            // One shift, not a bit insert per IHL: the simulators' sake.
+            self.a_ihl[j - 8].d.next = self.one.val() << self.window[j + 2].val().get_bits::<4>(24);
         }
         self.a_limit.d.next = 128.into();
         if self.frame_len.val() < 128 {
