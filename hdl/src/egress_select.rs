@@ -91,7 +91,6 @@ pub struct EgressSelect {
     s3_bypass: DFF<Bits<9>>,
     // Stage 4: TMM port and MAC in the RAMs' output registers.
     s4_valid: DFF<Bit>,
-    s4_verdict: DFF<Bits<3>>,
     s4_inner: DFF<Bit>,
     s4_group: DFF<Bits<8>>,
     s4_hash: DFF<Bits<32>>,
@@ -183,7 +182,6 @@ impl EgressSelect {
             s3_info: Default::default(),
             s3_bypass: Default::default(),
             s4_valid: Default::default(),
-            s4_verdict: Default::default(),
             s4_inner: Default::default(),
             s4_group: Default::default(),
             s4_hash: Default::default(),
@@ -218,7 +216,7 @@ impl Logic for EgressSelect {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_verdict, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_out_verdict, s4_port, s4_to_tmm, s4_hashed, s5_valid, s5
+            self, clock, s1_valid, s1_verdict, s1_inner, s1_group, s1_hash, s1_tmm, s1_info, s2_valid, s2_verdict, s2_inner, s2_group, s2_hash, s2_tmm, s2_info, s3_valid, s3_verdict, s3_inner, s3_group, s3_hash, s3_tmm, s3_info, s3_bypass, s4_valid, s4_inner, s4_group, s4_hash, s4_tmm, s4_info, s4_out_verdict, s4_port, s4_to_tmm, s4_hashed, s5_valid, s5
         );
         self.tmm_port.clock.next = self.clock.val();
         self.tmm_mac.clock.next = self.clock.val();
@@ -272,7 +270,6 @@ impl Logic for EgressSelect {
         self.s3_bypass.d.next = self.bypass.read_data.val();
         // Stage 4.
         self.s4_valid.d.next = self.s3_valid.q.val();
-        self.s4_verdict.d.next = self.s3_verdict.q.val();
         self.s4_inner.d.next = self.s3_inner.q.val();
         self.s4_group.d.next = self.s3_group.q.val();
         self.s4_hash.d.next = self.s3_hash.q.val();
