@@ -62,6 +62,8 @@ struct Interface {
     /// Seconds per timestamp unit, as (numerator base, exponent): 10^-e or 2^-e.
     resol: (u64, u32),
     offset_s: u64,
+    /// Bytes captured at most per packet; 0: no limit.
+    snaplen: u32,
 }
 
 enum Inner {
@@ -83,11 +85,12 @@ impl fmt::Debug for CaptureReader {
     }
 }
 
-fn pcap_reason(e: &PcapError) -> String {
+/// `inside`: the part of the file being read ("a record", "its header").
+fn pcap_reason(e: &PcapError, inside: &str) -> String {
     match e {
-        PcapError::IncompleteBuffer => "truncated (the file ends inside a record)".into(),
+        PcapError::IncompleteBuffer => format!("truncated (the file ends inside {inside})"),
         PcapError::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
-            "truncated (the file ends inside a record)".into()
+            format!("truncated (the file ends inside {inside})")
         }
         PcapError::IoError(io) => format!("read error: {io}"),
         other => format!("corrupt: {other}"),
@@ -106,12 +109,12 @@ pub fn open(path: &Path) -> Result<CaptureReader, CaptureError> {
     let file = File::open(path).map_err(|e| fail(format!("cannot open: {e}")))?;
     let inner = match magic {
         [0x0a, 0x0d, 0x0d, 0x0a] => {
-            let reader = PcapNgReader::new(file).map_err(|e| fail(format!("not a valid pcapng file: {}", pcap_reason(&e))))?;
+            let reader = PcapNgReader::new(file).map_err(|e| fail(format!("not a valid pcapng file: {}", pcap_reason(&e, "its section header"))))?;
             // Interfaces follow the section header as blocks: checked when met.
             Inner::PcapNg { reader, interfaces: Vec::new() }
         }
         [0xa1, 0xb2, 0xc3, 0xd4] | [0xd4, 0xc3, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d] | [0x4d, 0x3c, 0xb2, 0xa1] => {
-            let reader = PcapReader::new(file).map_err(|e| fail(format!("not a valid pcap file: {}", pcap_reason(&e))))?;
+            let reader = PcapReader::new(file).map_err(|e| fail(format!("not a valid pcap file: {}", pcap_reason(&e, "its file header"))))?;
             let header = reader.header();
             let lt = u32::from(header.datalink) & LINKTYPE_MASK;
             if lt != LINKTYPE_ETHERNET {
@@ -177,7 +180,7 @@ impl CaptureReader {
                         }))
                     }
                     Err(e) => {
-                        let reason = format!("record {}: {}", self.frames + 1, pcap_reason(&e));
+                        let reason = format!("record {}: {}", self.frames + 1, pcap_reason(&e, "a record"));
                         self.error(reason)
                     }
                 }
@@ -186,7 +189,7 @@ impl CaptureReader {
                 let block = match reader.next_block()? {
                     Ok(b) => b,
                     Err(e) => {
-                        let reason = format!("block after frame {}: {}", self.frames, pcap_reason(&e));
+                        let reason = format!("block after frame {}: {}", self.frames, pcap_reason(&e, "a block"));
                         return self.error(reason);
                     }
                 };
@@ -216,7 +219,7 @@ impl CaptureReader {
                                 _ => {}
                             }
                         }
-                        interfaces.push(Interface { resol, offset_s });
+                        interfaces.push(Interface { resol, offset_s, snaplen: idb.snaplen });
                         continue;
                     }
                     // pcap-file stores the raw timestamp units as nanoseconds.
@@ -228,16 +231,28 @@ impl CaptureReader {
                     _ => continue,
                 };
                 let Some(i) = interfaces.get(iface.unwrap_or(0)) else {
+                    let described = match interfaces.len() {
+                        0 => "no interface".to_string(),
+                        1 => "only interface 0".to_string(),
+                        n => format!("only interfaces 0 to {}", n - 1),
+                    };
                     let reason = format!(
-                        "frame {} names interface {} but the section describes {}",
+                        "frame {} names interface {} but the section describes {described}",
                         self.frames + 1,
-                        iface.unwrap_or(0),
-                        interfaces.len()
+                        iface.unwrap_or(0)
                     );
                     return self.error(reason);
                 };
+                let mut data = data.into_owned();
+                if iface.is_none() {
+                    // A simple packet block has no captured length: its body
+                    // is padded to 4 bytes, and the captured bytes are the
+                    // original length cut to the interface's snap length.
+                    let snap = if i.snaplen == 0 { u32::MAX } else { i.snaplen };
+                    data.truncate(orig_len.min(snap) as usize);
+                }
                 let timestamp_ns = if iface.is_some() { scale_ts(units, i) } else { 0 };
-                return Some(Ok(Frame { data: data.into_owned(), timestamp_ns, orig_len }));
+                return Some(Ok(Frame { data, timestamp_ns, orig_len }));
             },
         }
     }

@@ -9,6 +9,7 @@ use model::capture::{self, write_all, CaptureWriter};
 use model::frame_build::demo_traffic;
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
 use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption};
+use pcap_file::pcapng::blocks::simple_packet::SimplePacketBlock;
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::DataLink;
 
@@ -152,6 +153,47 @@ fn capture_reads_pcapng_with_several_interfaces_and_resolutions() {
     assert_eq!(got[2].timestamp_ns, 3_500_000_000);
 }
 
+/// Simple packet blocks: the body is padded to 4 bytes and has no captured
+/// length; the frame is the original length cut to the snap length.
+#[test]
+fn capture_pcapng_simple_packet_block_drops_padding_and_honours_snaplen() {
+    let frame: Vec<u8> = (1..=20).collect();
+    for (snaplen, orig, want) in [(65535u32, 13usize, 13usize), (0, 13, 13), (10, 20, 10), (65535, 20, 20)] {
+        let mut w = PcapNgWriter::new(Vec::new()).unwrap();
+        w.write_pcapng_block(InterfaceDescriptionBlock::new(DataLink::ETHERNET, snaplen)).unwrap();
+        let body = &frame[..orig.min(if snaplen == 0 { orig } else { snaplen as usize })];
+        w.write_pcapng_block(SimplePacketBlock { original_len: orig as u32, data: Cow::Borrowed(body) }).unwrap();
+        let path = tmp("spb.pcapng");
+        std::fs::write(&path, w.into_inner()).unwrap();
+        let got = capture::read_all(&path).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].data, frame[..want], "snaplen {snaplen}, original length {orig}");
+        assert_eq!(got[0].orig_len, orig as u32);
+    }
+    // A 13-byte frame is malformed (SPEC step 1), not its 16 padded bytes.
+    let mut w = PcapNgWriter::new(Vec::new()).unwrap();
+    w.write_pcapng_block(InterfaceDescriptionBlock::new(DataLink::ETHERNET, 0)).unwrap();
+    let runt = [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0x88];
+    w.write_pcapng_block(SimplePacketBlock { original_len: 13, data: Cow::Borrowed(&runt[..]) }).unwrap();
+    let path = tmp("spb-runt.pcapng");
+    std::fs::write(&path, w.into_inner()).unwrap();
+    let got = capture::read_all(&path).unwrap();
+    assert_eq!(got[0].data, runt);
+    let d = model::Distributor::new(&model::Config::builtin()).classify(&got[0].data, 0);
+    assert_eq!(d.verdict, model::verdict::Verdict::Malformed);
+}
+
+#[test]
+fn capture_truncated_file_header_says_so() {
+    let whole = classic(false, false, 1, &[]);
+    for cut in [10, 23] {
+        let path = tmp("cut-header.pcap");
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        let e = capture::open(&path).unwrap_err().to_string();
+        assert!(e.contains("ends inside its file header"), "{e}");
+    }
+}
+
 #[test]
 fn capture_pcapng_non_ethernet_interface_is_an_error() {
     let fr = frames();
@@ -184,7 +226,7 @@ fn capture_pcapng_non_ethernet_interface_is_an_error() {
     let mut it = capture::open(&path).unwrap();
     assert!(it.next().unwrap().is_ok());
     let e = it.next().unwrap().unwrap_err();
-    assert!(e.reason.contains("interface 4"), "{e}");
+    assert!(e.reason.contains("interface 4") && e.reason.contains("only interface 0"), "{e}");
     assert!(it.next().is_none(), "nothing after an error");
 }
 
