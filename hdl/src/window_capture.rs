@@ -30,9 +30,11 @@
 //! 1. the beat's lanes (outside `keep` cleared), byte count, last, error and
 //!    ingress are registered; the beat's slot in the frame (one-hot) gives
 //!    each window part its write enable, registered: `we[k]` (beat k writes)
-//!    and `en[k]` (beat k writes or the first beat clears);
-//! 2. each window part loads its lanes (`we`) or zero, enabled by `en`: a
-//!    register straight to the part's clock enable and one AND on its data.
+//!    and `clr[k]` (the first beat clears beat k's parts);
+//! 2. each window part loads its lanes (`we`) or zero (`clr`): registers
+//!    straight to the part's clock enable and synchronous reset, no logic
+//!    between (a LUT there, `en & !we` on the reset, with the 48 parts of a
+//!    beat spread over the window's area, was the 25F's critical path).
 //!    The beat count and the length work on the registered beat.
 
 use rust_hdl::prelude::*;
@@ -69,12 +71,13 @@ pub struct WindowCapture {
     // Stage 1: the beat, registered.
     /// Bit k: the registered beat is beat k of its frame (its parts load).
     we: DFF<Bits<16>>,
-    /// Bit k: beat k's parts load or are cleared (the first beat clears
-    /// them all). One register per window part's enable: they differ in
-    /// function, so synthesis keeps them apart.
-    en: DFF<Bits<16>>,
+    /// Bit k: the registered beat is its frame's first and k > 0, so beat
+    /// k's parts clear. One register per beat: they differ in function
+    /// (`!slot[k]`), so synthesis keeps them apart and each drives only
+    /// its own beat's parts.
+    clr: DFF<Bits<16>>,
     we_next: Signal<Local, Bits<16>>,
-    en_next: Signal<Local, Bits<16>>,
+    clr_next: Signal<Local, Bits<16>>,
     /// The beat's lanes outside `keep` cleared, as granule parts: lanes
     /// 2..5 (`even`), lanes 6 and 7 (`odd_upper`), lanes 0 and 1
     /// (`odd_lower`, also in the lower half of `odd_lower32`).
@@ -142,9 +145,9 @@ impl Default for WindowCapture {
             slot: DFFWithInit::new(1.into()),
             next_slot: Default::default(),
             we: Default::default(),
-            en: Default::default(),
+            clr: Default::default(),
             we_next: Default::default(),
-            en_next: Default::default(),
+            clr_next: Default::default(),
             even: Default::default(),
             odd_upper: Default::default(),
             odd_lower: Default::default(),
@@ -179,7 +182,7 @@ impl Logic for WindowCapture {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, slot, we, en, even, odd_upper, odd_lower, beat_d, end_d, bytes_d, error_d, ingress_d, head_reg,
+            self, clock, slot, we, clr, even, odd_upper, odd_lower, beat_d, end_d, bytes_d, error_d, ingress_d, head_reg,
             beats, beats_next, flen, strobe, err, port
         );
         // Stage 1. The lanes: lanes 2..5 make a granule, big-endian; 6 and 7
@@ -211,18 +214,17 @@ impl Logic for WindowCapture {
         self.end_d.d.next = self.beat.val() & self.last.val();
         self.error_d.d.next = self.error.val();
         self.ingress_d.d.next = self.ingress.val();
-        // The parts' enables, one AND (or AND-OR) of the beat with the slot.
+        // The parts' enables and clears, an AND of the beat with the slot.
         self.we_next.next = 0.into();
-        self.en_next.next = 0.into();
+        self.clr_next.next = 0.into();
         if self.beat.val() {
             self.we_next.next = self.slot.q.val().get_bits::<16>(0);
-            self.en_next.next = self.slot.q.val().get_bits::<16>(0);
             if self.slot.q.val().get_bit(0) {
-                self.en_next.next = 0xFFFF.into();
+                self.clr_next.next = !self.slot.q.val().get_bits::<16>(0);
             }
         }
         self.we.d.next = self.we_next.val();
-        self.en.d.next = self.en_next.val();
+        self.clr.d.next = self.clr_next.val();
         // The next beat's slot: bit 16 stays; the beat after a last is beat 0.
         self.next_slot.next = self.slot.q.val() << 1;
         if self.slot.q.val().get_bit(16) {
@@ -235,7 +237,7 @@ impl Logic for WindowCapture {
             }
         }
 
-        // Stage 2: each part loads its lanes or zero when enabled.
+        // Stage 2: each part loads its lanes or clears (never both).
         if self.we.q.val().get_bit(0) {
             self.head_reg.d.next = self.odd_lower.q.val();
         }
@@ -244,24 +246,24 @@ impl Logic for WindowCapture {
             self.upper_part[k].clock.next = self.clock.val();
             self.even_part[k].d.next = self.even_part[k].q.val();
             self.upper_part[k].d.next = self.upper_part[k].q.val();
-            if self.en.q.val().get_bit(k) {
+            if self.we.q.val().get_bit(k) {
+                self.even_part[k].d.next = self.even.q.val();
+                self.upper_part[k].d.next = self.odd_upper.q.val();
+            }
+            if self.clr.q.val().get_bit(k) {
                 self.even_part[k].d.next = 0.into();
                 self.upper_part[k].d.next = 0.into();
-                if self.we.q.val().get_bit(k) {
-                    self.even_part[k].d.next = self.even.q.val();
-                    self.upper_part[k].d.next = self.odd_upper.q.val();
-                }
             }
         }
         self.odd_lower32.next = bit_cast::<32, 16>(self.odd_lower.q.val());
         for k in 1..WINDOW_BEATS {
             self.lower_part[k - 1].clock.next = self.clock.val();
             self.lower_part[k - 1].d.next = self.lower_part[k - 1].q.val();
-            if self.en.q.val().get_bit(k) {
+            if self.we.q.val().get_bit(k) {
+                self.lower_part[k - 1].d.next = self.odd_lower32.val();
+            }
+            if self.clr.q.val().get_bit(k) {
                 self.lower_part[k - 1].d.next = 0.into();
-                if self.we.q.val().get_bit(k) {
-                    self.lower_part[k - 1].d.next = self.odd_lower32.val();
-                }
             }
         }
         self.strobe.d.next = self.end_d.q.val();
