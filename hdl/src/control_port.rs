@@ -2,7 +2,7 @@
 //! config holds and reads the counters.
 //!
 //! Bus: `ctrl_addr` (16 bits), `ctrl_wdata` (32), `ctrl_write`, `ctrl_read`
-//! → `ctrl_rdata` (32) with `ctrl_rvalid`, `CONTROL_READ_LATENCY` (2) cycles
+//! → `ctrl_rdata` (32) with `ctrl_rvalid`, `CONTROL_READ_LATENCY` (3) cycles
 //! after `ctrl_read`. One access per cycle; a write and a read in the same
 //! cycle both happen.
 //!
@@ -35,26 +35,30 @@
 //! and tables. Software writes *complete* tables (every entry of every group
 //! it changes, 4096 writes per group) and all six key words before each
 //! commit: the shadow bank is whatever was last written to it. Every other
-//! register and map applies directly, two or three cycles after its write:
+//! register and map applies directly, three or four cycles after its write:
 //! change them while the affected traffic is stopped, or accept that frames
 //! in flight may see either value.
 //!
-//! Writes go through two registers (the decoded write, then the register
-//! itself): the blocks see them two cycles after `ctrl_write`, and a read
-//! issued the cycle after a write returns the written value. The commit is
-//! passed on in the write cycle; the core delays it to line up with the
-//! frames (flowdist_core.rs), long after a table or key write issued before
-//! it has landed.
+//! The bus is registered as it comes in, with its address page decoded
+//! (stage 0), so that the address decode starts at flip-flops next to it
+//! and is two compares deep (the 16-bit decode straight from the bus was
+//! five LUTs and the 85F's critical path). Writes then go through two more
+//! registers (the decoded write, then the register itself): the blocks see
+//! them three cycles after `ctrl_write`, and a read issued the cycle after
+//! a write returns the written value. The commit is passed on in the write
+//! cycle, decoded on its own; the core delays it to line up with the frames
+//! (flowdist_core.rs), long after a table or key write issued before it
+//! has landed.
 
 use rust_hdl::prelude::*;
 
 use crate::decide::RULES;
 
 /// Cycles from `ctrl_read` to `ctrl_rvalid` with the data: the first
-/// registers which register is read (one-hot), the second its value (the
-/// address decode and a 17-way multiplexer in one cycle were the core's
-/// critical path on ECP5).
-pub const CONTROL_READ_LATENCY: usize = 2;
+/// registers the bus (stage 0), the second which register is read
+/// (one-hot), the third its value (the address decode and a 17-way
+/// multiplexer in one cycle were the core's critical path on ECP5).
+pub const CONTROL_READ_LATENCY: usize = 3;
 /// The address decode, one bit per register or page: bit a for address
 /// a < 10, then the rules, the key words, pages 1-4 and the counters.
 /// (`update` writes these bit numbers as literals: hdl_gen emits a constant's
@@ -147,6 +151,13 @@ pub struct ControlPort {
     key_data_reg: DFF<Bits<32>>,
     table_w: DFF<Bit>,
     table_data: DFF<Bits<28>>,
+    /// Stage 0: the bus registered, its page decoded: bit 0 page 0, bits
+    /// 1-4 pages 1-4, bit 5 page 8 (the counters).
+    a_write: DFF<Bit>,
+    a_read: DFF<Bit>,
+    a_page: DFF<Bits<6>>,
+    a_low: DFF<Bits<8>>,
+    a_data: DFF<Bits<32>>,
     hit: Signal<Local, Bits<HITS>>,
     /// Write stage 1: the decoded write (`hit`, 0 when no write), the low
     /// address byte and the data.
@@ -163,6 +174,7 @@ pub struct ControlPort {
     read_data: DFF<Bits<32>>,
     reg_value: Signal<Local, Bits<32>>,
     page: Signal<Local, Bits<8>>,
+    page_hit: Signal<Local, Bits<6>>,
 }
 
 impl ControlPort {
@@ -228,6 +240,11 @@ impl ControlPort {
             table_w: Default::default(),
             table_data: Default::default(),
             read1: Default::default(),
+            a_write: Default::default(),
+            a_read: Default::default(),
+            a_page: Default::default(),
+            a_low: Default::default(),
+            a_data: Default::default(),
             hit: Default::default(),
             w_sel: Default::default(),
             w_addr: Default::default(),
@@ -239,6 +256,7 @@ impl ControlPort {
             read_data: Default::default(),
             reg_value: Default::default(),
             page: Default::default(),
+            page_hit: Default::default(),
         }
     }
 }
@@ -249,40 +267,54 @@ impl Logic for ControlPort {
         dff_setup!(
             self, clock, mac_high, mac_low, mac_enable, bridge, control, fragment, malformed, staging, map_addr_reg,
             map_data_reg, tmm_port_w, tmm_mac_w, fixed_tmm_w, bypass_w, key_w, key_word_reg, key_data_reg, table_w,
-            table_data, w_sel, w_addr, w_data, read1, read1_select, read1_index, read_valid, read_counter, read_data
+            table_data, a_write, a_read, a_page, a_low, a_data, w_sel, w_addr, w_data, read1, read1_select, read1_index, read_valid, read_counter, read_data
         );
         for i in 0..RULES {
             self.rule[i].clock.next = self.clock.val();
             self.rule[i].d.next = self.rule[i].q.val();
         }
+        // Stage 0: the bus, and which page it addresses.
         self.page.next = self.ctrl_addr.val().get_bits::<8>(8);
+        self.a_write.d.next = self.ctrl_write.val();
+        self.a_read.d.next = self.ctrl_read.val();
+        self.a_low.d.next = self.ctrl_addr.val().get_bits::<8>(0);
+        self.a_data.d.next = self.ctrl_wdata.val();
+        self.page_hit.next = 0.into();
+        for i in 0..5 {
+            self.page_hit.next = self.page_hit.val().replace_bit(i, self.page.val().index() == i);
+        }
+        self.page_hit.next = self.page_hit.val().replace_bit(5, self.page.val() == 0x08);
+        self.a_page.d.next = self.page_hit.val();
         // The address decode, one bit per register or page (HIT_*), shared
         // by writes and reads; both register it before it selects anything.
         self.hit.next = 0.into();
         for i in 0..HIT_RULE {
-            self.hit.next = self.hit.val().replace_bit(i, self.ctrl_addr.val().index() == i);
+            self.hit.next = self.hit.val().replace_bit(i, self.a_page.q.val().get_bit(0) & (self.a_low.q.val().index() == i));
         }
         for i in 0..RULES {
-            self.hit.next = self.hit.val().replace_bit(10 + i, self.ctrl_addr.val().index() == 0x20 + i);
+            self.hit.next =
+                self.hit.val().replace_bit(10 + i, self.a_page.q.val().get_bit(0) & (self.a_low.q.val().index() == 0x20 + i));
         }
         self.hit.next = self.hit.val().replace_bit(
             18,
-            (self.ctrl_addr.val().get_bits::<13>(3) == 0x0002) & (self.ctrl_addr.val().get_bits::<3>(0) < 6),
+            self.a_page.q.val().get_bit(0)
+                & (self.a_low.q.val().get_bits::<5>(3) == 0x02)
+                & (self.a_low.q.val().get_bits::<3>(0) < 6),
         );
         for i in 0..4 {
-            self.hit.next = self.hit.val().replace_bit(19 + i, self.page.val().index() == 1 + i);
+            self.hit.next = self.hit.val().replace_bit(19 + i, self.a_page.q.val().get_bit(1 + i));
         }
-        self.hit.next = self.hit.val().replace_bit(23, self.page.val() == 0x08);
-        // The commit leaves in the write cycle (the core delays it to meet
-        // the frames).
-        self.commit.next = self.ctrl_write.val() & self.hit.val().get_bit(1);
+        self.hit.next = self.hit.val().replace_bit(23, self.a_page.q.val().get_bit(5));
+        // The commit leaves in the write cycle, decoded from the bus (the
+        // core delays it to meet the frames).
+        self.commit.next = self.ctrl_write.val() & (self.ctrl_addr.val() == 0x0001);
         // Writes, stage 1: the decoded write and its data.
         self.w_sel.d.next = 0.into();
-        if self.ctrl_write.val() {
+        if self.a_write.q.val() {
             self.w_sel.d.next = self.hit.val();
         }
-        self.w_addr.d.next = self.ctrl_addr.val().get_bits::<8>(0);
-        self.w_data.d.next = self.ctrl_wdata.val();
+        self.w_addr.d.next = self.a_low.q.val();
+        self.w_data.d.next = self.a_data.q.val();
         // Stage 2: each register's enable is a flip-flop (the address
         // compare in front of 32 enables was the 25F's critical path).
         self.tmm_port_w.d.next = self.w_sel.q.val().get_bit(19);
@@ -329,9 +361,9 @@ impl Logic for ControlPort {
             }
         }
         // Reads, stage 1: the decode registered.
-        self.read1.d.next = self.ctrl_read.val();
+        self.read1.d.next = self.a_read.q.val();
         self.read1_select.d.next = self.hit.val();
-        self.read1_index.d.next = self.ctrl_addr.val().get_bits::<8>(0);
+        self.read1_index.d.next = self.a_low.q.val();
         // Stage 2: the selected register's value (an AND-OR of one-hot
         // selects); a counter answers one cycle after its number.
         self.reg_value.next = 0.into();
