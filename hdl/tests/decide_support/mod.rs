@@ -247,6 +247,16 @@ pub fn crafted_frames() -> Vec<(String, Vec<u8>)> {
             }
         }
     }
+    // Inner IPv4 ports on every granule they can reach (15..=30): the
+    // outer header's end and the inner IHL both vary.
+    for tags in [&[][..], &[S_TAG, C_TAG]] {
+        for outer in [0usize, 4, 8, 12] {
+            for options in (0..=40).step_by(4) {
+                let ip = ipv4(SRC4, DST4, 1, 0, &vec![1u8; outer], &icmp(3, &inner4(UDP, 0, options)));
+                v.push((format!("icmp inner udp options {options} outer options {outer} tags {}", tags.len()), eth(tags, V4, &ip)));
+            }
+        }
+    }
     // Inner headers with equal ports (fixed) and with a rule's port.
     for (sport, dport) in [(500u16, 500u16), (443, 12345), (12345, 443)] {
         let q4 = ipv4(DST4, SRC4, UDP, 0, &[], &l4(UDP, sport, dport, 8));
