@@ -17,7 +17,10 @@
 //!   popped shows two cycles later, so that the read side's late signals
 //!   stay on the read side.
 //! - per frame, registered, high the cycle after its last beat: `frame_done`,
-//!   `frame_beats` (beats stored), `frame_cut` (the frame was cut, below).
+//!   `frame_beats` (beats stored: the count before the last beat, plus one,
+//!   after the register), `frame_cut` (the frame was cut, below). The last
+//!   beat only enables these registers (a constant loaded on a cut frame
+//!   became a reset behind the accept, the board's clk125 path with seed 2).
 //! - decisions, in frame order, first-word-fall-through: `decision`,
 //!   `decision_valid` → `decision_pop`.
 //! - output stream: `out_data`, `out_keep`, `out_valid`, `out_last`,
@@ -102,6 +105,7 @@ pub struct PacketBuffer<const A: usize> {
     ready: DFFWithInit<Bit>,
     cut: DFF<Bit>,
     done: DFF<Bit>,
+    /// `in_beats` as the last beat came in (one less than stored).
     done_beats: DFF<Bits<16>>,
     done_cut: DFF<Bit>,
     // Read side: issue (RAM address) → r (RAM reading) → r2 (RAM output
@@ -261,14 +265,14 @@ impl<const A: usize> Logic for PacketBuffer<A> {
         if self.ends.val() {
             self.done.d.next = true;
             self.done_cut.d.next = self.cutting.val();
-            self.done_beats.d.next = self.in_beats.q.val() + 1;
-            if self.cutting.val() {
-                self.done_beats.d.next = self.capacity.val();
-            }
+            self.done_beats.d.next = self.in_beats.q.val();
             self.in_beats.d.next = 0.into();
         }
         self.frame_done.next = self.done.q.val();
-        self.frame_beats.next = self.done_beats.q.val();
+        self.frame_beats.next = self.done_beats.q.val() + 1;
+        if self.done_cut.q.val() {
+            self.frame_beats.next = self.capacity.val();
+        }
         self.frame_cut.next = self.done_cut.q.val();
 
         // Read side: issue a RAM read when the output queue will have room
