@@ -51,6 +51,11 @@ pub struct OutputQueue<D: Synth> {
     rd: DFFWithInit<Bits<SLOTS>>,
     wr: DFFWithInit<Bits<SLOTS>>,
     in_ring: DFF<Bits<2>>,
+    /// `in_ring` != 0, kept as a register beside it: the head's enable and
+    /// its data select then start at flip-flops (the decode of `in_ring`
+    /// in front of the head's 128-270 enables was the 85F's path at 7fda313).
+    ring_busy: DFF<Bit>,
+    in_ring_next: Signal<Local, Bits<2>>,
     /// Entries in all (head and ring).
     held: DFF<Bits<3>>,
     /// Reads issued one and two cycles ago (the latter's data arrives now).
@@ -61,7 +66,6 @@ pub struct OutputQueue<D: Synth> {
     leaves: Signal<Local, Bit>,
     /// The head is empty or leaves this cycle.
     head_free: Signal<Local, Bit>,
-    ring_busy: Signal<Local, Bit>,
     /// The ring's oldest entry.
     ring_out: Signal<Local, D>,
     /// The push goes into the ring (not straight to a free head).
@@ -88,6 +92,8 @@ impl<D: Synth> Default for OutputQueue<D> {
             rd: DFFWithInit::new(1.into()),
             wr: DFFWithInit::new(1.into()),
             in_ring: Default::default(),
+            ring_busy: Default::default(),
+            in_ring_next: Default::default(),
             held: Default::default(),
             reading1: Default::default(),
             reading2: Default::default(),
@@ -95,7 +101,6 @@ impl<D: Synth> Default for OutputQueue<D> {
             push: Default::default(),
             leaves: Default::default(),
             head_free: Default::default(),
-            ring_busy: Default::default(),
             ring_out: Default::default(),
             to_ring: Default::default(),
             from_ring: Default::default(),
@@ -107,7 +112,7 @@ impl<D: Synth> Default for OutputQueue<D> {
 impl<D: Synth> Logic for OutputQueue<D> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, head_reg, head_valid, rd, wr, in_ring, held, reading1, reading2, room_reg);
+        dff_setup!(self, clock, head_reg, head_valid, rd, wr, in_ring, ring_busy, held, reading1, reading2, room_reg);
         for i in 0..SLOTS {
             self.slot[i].clock.next = self.clock.val();
         }
@@ -116,7 +121,6 @@ impl<D: Synth> Logic for OutputQueue<D> {
         self.push.next = self.reading2.q.val();
         self.leaves.next = self.pop.val() & self.head_valid.q.val();
         self.head_free.next = self.pop.val() | !self.head_valid.q.val();
-        self.ring_busy.next = self.in_ring.q.val() != 0;
         // A push is written into the slot at `wr` whatever happens: that slot
         // is free, or (ring full) it is the one that moves to the head now.
         for i in 0..SLOTS {
@@ -133,11 +137,11 @@ impl<D: Synth> Logic for OutputQueue<D> {
         }
         // The head takes the ring's oldest entry, or the push when the ring
         // is empty; the pop only enables it.
-        self.from_ring.next = self.head_free.val() & self.ring_busy.val();
-        self.to_ring.next = self.push.val() & !(self.head_free.val() & !self.ring_busy.val());
+        self.from_ring.next = self.head_free.val() & self.ring_busy.q.val();
+        self.to_ring.next = self.push.val() & !(self.head_free.val() & !self.ring_busy.q.val());
         if self.head_free.val() {
-            self.head_valid.d.next = self.ring_busy.val() | self.push.val();
-            if self.ring_busy.val() {
+            self.head_valid.d.next = self.ring_busy.q.val() | self.push.val();
+            if self.ring_busy.q.val() {
                 self.head_reg.d.next = self.ring_out.val();
             } else if self.push.val() {
                 self.head_reg.d.next = self.push_data.val();
@@ -149,12 +153,15 @@ impl<D: Synth> Logic for OutputQueue<D> {
         if self.to_ring.val() {
             self.wr.d.next = (self.wr.q.val() << 1) | (self.wr.q.val() >> 2);
         }
+        self.in_ring_next.next = self.in_ring.q.val();
         if self.to_ring.val() & !self.from_ring.val() {
-            self.in_ring.d.next = self.in_ring.q.val() + 1;
+            self.in_ring_next.next = self.in_ring.q.val() + 1;
         }
         if !self.to_ring.val() & self.from_ring.val() {
-            self.in_ring.d.next = self.in_ring.q.val() - 1;
+            self.in_ring_next.next = self.in_ring.q.val() - 1;
         }
+        self.in_ring.d.next = self.in_ring_next.val();
+        self.ring_busy.d.next = self.in_ring_next.val() != 0;
         if self.push.val() & !self.leaves.val() {
             self.held.d.next = self.held.q.val() + 1;
         }
