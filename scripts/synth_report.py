@@ -51,6 +51,8 @@ def table(rows, missing, root):
         cells = placed.get("TRELLIS_COMB", placed.get("ICESTORM_LC", ""))
         if "fmax_mhz" in r:
             fmax = f"{r['fmax_mhz']:.1f} ({r['goal_mhz']:g}{'' if r['meets_goal'] else ' MISSED'})"
+            if "seed" in r:
+                fmax += f", seed {r['seed']}"
         elif "pnr_error" in r:
             fmax = f"no P&R: {r['pnr_error'].replace('|', '/')}"
         else:
