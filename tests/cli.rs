@@ -242,3 +242,23 @@ fn cli_split_writes_one_capture_per_port() {
     assert_clean_failure(&flowdist(&["split", "--pcap", s(&pcap), "--out", s(&out2)]), "truncated");
     assert_eq!(std::fs::read_dir(&out2).unwrap().count(), 0);
 }
+
+/// README line 1 is a bare `cargo run --release`: the workspace's default
+/// members have more than one binary (the boards' Verilog writer too), so
+/// cargo needs the root package's `default-run` to pick the command line.
+#[test]
+fn cli_readme_cargo_run_picks_the_command_line() {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = stdout(&out);
+    let bins = meta.matches(r#""kind":["bin"]"#).count();
+    assert!(bins >= 1, "no binary in the workspace metadata");
+    assert!(
+        bins == 1 || meta.contains(r#""default_run":"flowdist""#),
+        "{bins} binaries in the workspace and no default-run = \"flowdist\": `cargo run --release` (README line 1) cannot choose"
+    );
+}
