@@ -41,8 +41,10 @@ const PORTS_FIRST: usize = 15;
 const PORTS_END: usize = 31;
 /// The port select is split in two halves at this granule, registered
 /// apart and ORed in stage D (a 16-way select in one cycle was on the
-/// 85F's critical path).
+/// 85F's critical path). `update` writes it as a literal (hdl_gen emits a
+/// constant's name).
 const PORTS_MID: usize = 23;
+const _: () = assert!(PORTS_MID == 23 && PORTS_FIRST / PORTS_MID == 0 && (PORTS_END - 1) / PORTS_MID == 1);
 /// Granules that can hold the ICMP header with an inner IPv4 header after
 /// it: l4 = 4j + 2, j in 8..21.
 const ICMP4_CANDIDATES: usize = 13;
@@ -107,13 +109,11 @@ pub struct IcmpError {
     c_proto: DFF<Bits<8>>,
     c_src: DFF<Bits<128>>,
     c_dst: DFF<Bits<128>>,
-    c_port_low4: DFF<Bits<32>>,
-    c_port_high4: DFF<Bits<32>>,
+    /// The IPv4 port select's halves: granules below `PORTS_MID`, and from it.
+    c_port_granule4: [DFF<Bits<32>>; 2],
     c_port_granule6: DFF<Bits<32>>,
     c_outer_ports: DFF<Bits<32>>,
-    /// Stage C's two halves of the IPv4 port select.
-    port_low4: Signal<Local, Bits<32>>,
-    port_high4: Signal<Local, Bits<32>>,
+    port_granule4: [Signal<Local, Bits<32>>; 2],
     // Stage D.
     d_inner: DFF<Bit>,
     d_src: DFF<Bits<128>>,
@@ -178,12 +178,10 @@ impl Default for IcmpError {
             c_proto: Default::default(),
             c_src: Default::default(),
             c_dst: Default::default(),
-            c_port_low4: Default::default(),
-            c_port_high4: Default::default(),
+            c_port_granule4: Default::default(),
             c_port_granule6: Default::default(),
             c_outer_ports: Default::default(),
-            port_low4: Default::default(),
-            port_high4: Default::default(),
+            port_granule4: Default::default(),
             d_inner: Default::default(),
             d_src: Default::default(),
             d_dst: Default::default(),
@@ -202,7 +200,7 @@ impl Logic for IcmpError {
         dff_setup!(
             self, clock, a_v6, a_icmp, a_limit, a_at, b_t, b_v6, b_icmp, b_fits, b_room, c_v6, c_icmp, c_error4,
             c_error6, c_header4, c_header6, c_fit4, c_fit6, c_ports4, c_ports6, c_proto,
-            c_src, c_dst, c_port_low4, c_port_high4, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
+            c_src, c_dst, c_port_granule6, c_outer_ports, d_inner, d_src, d_dst, d_proto, d_has_ports, d_ports,
             d_outer_ports
         );
         for j in 0..GRANULES {
@@ -214,6 +212,9 @@ impl Logic for IcmpError {
         }
         for k in 0..INNER {
             self.b_a[k].clock.next = self.clock.val();
+        }
+        for h in 0..2 {
+            self.c_port_granule4[h].clock.next = self.clock.val();
         }
         for j in 0..ICMP4_CANDIDATES {
             self.a_ihl[j].clock.next = self.clock.val();
@@ -323,20 +324,17 @@ impl Logic for IcmpError {
         self.c_fit6.d.next = self.b_room.q.val() >= 44;
         self.c_ports6.d.next = (self.next6.val() == 6) || (self.next6.val() == 17) || (self.next6.val() == 132);
         // Inner IPv4 ports, selected by stage B's one-hot.
-        self.port_low4.next = 0.into();
-        for j in PORTS_FIRST..PORTS_MID {
+        for h in 0..2 {
+            self.port_granule4[h].next = 0.into();
+        }
+        for j in PORTS_FIRST..PORTS_END {
             if self.b_selp[j].q.val() {
-                self.port_low4.next = self.port_low4.val() | self.b_win[j].q.val();
+                self.port_granule4[j / 23].next = self.port_granule4[j / 23].val() | self.b_win[j].q.val();
             }
         }
-        self.port_high4.next = 0.into();
-        for j in PORTS_MID..PORTS_END {
-            if self.b_selp[j].q.val() {
-                self.port_high4.next = self.port_high4.val() | self.b_win[j].q.val();
-            }
+        for h in 0..2 {
+            self.c_port_granule4[h].d.next = self.port_granule4[h].val();
         }
-        self.c_port_low4.d.next = self.port_low4.val();
-        self.c_port_high4.d.next = self.port_high4.val();
         if self.b_v6.q.val() {
             self.c_src.d.next = (bit_cast::<128, 32>(self.b_a[2].q.val()) << 96)
                 | (bit_cast::<128, 32>(self.b_a[3].q.val()) << 64)
@@ -369,7 +367,7 @@ impl Logic for IcmpError {
                 && self.c_header4.q.val()
                 && (!self.c_ports4.q.val() || self.c_fit4.q.val());
             self.d_has_ports.d.next = self.c_ports4.q.val();
-            self.d_ports.d.next = self.c_port_low4.q.val() | self.c_port_high4.q.val();
+            self.d_ports.d.next = self.c_port_granule4[0].q.val() | self.c_port_granule4[1].q.val();
         }
         self.d_src.d.next = self.c_src.q.val();
         self.d_dst.d.next = self.c_dst.q.val();
