@@ -89,6 +89,8 @@ pub const ADDR_TMM_MAC: u64 = 0x0200;
 pub const ADDR_FIXED_TMM: u64 = 0x0300;
 pub const ADDR_INGRESS: u64 = 0x0400;
 pub const ADDR_COUNTER: u64 = 0x0800;
+// `update` decodes the commit with this address as a literal.
+const _: () = assert!(ADDR_COMMIT == 0x0001);
 
 #[derive(LogicBlock)]
 pub struct ControlPort {
