@@ -39,6 +39,13 @@ fn sim_cli_prints_the_summary_and_exits_0() {
     assert!(out.contains("cycles/s"), "{out}");
     assert!(out.contains("latency: min "), "{out}");
     assert!(out.contains("on rust-hdl (idle gaps + backpressure, seed 9)"), "{out}");
+    // Two settles a cycle, each at least one pass that changes something
+    // and one that finds nothing left to change.
+    let passes: f64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-hdl: ")?.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no pass count: {out}"));
+    assert!(passes >= 4.0, "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

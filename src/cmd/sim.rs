@@ -108,6 +108,9 @@ pub fn run(a: &Args) -> CliResult {
         report.cycles as f64 / secs,
         record.input_stalls
     ))?;
+    if let Some(profile) = engine.profile() {
+        out.line(&profile)?;
+    }
     out.line(&format!("mismatches: {}", report.mismatches()))?;
     match (report.latency_min, report.latency_max) {
         (Some(lo), Some(hi)) => out.line(&format!(
