@@ -136,15 +136,18 @@ impl<D: Synth> Logic for OutputQueue<D> {
             }
         }
         // The head takes the ring's oldest entry, or the push when the ring
-        // is empty; the pop only enables it.
+        // is empty; the pop only enables it. A free head loads even when
+        // there is nothing to take (it is then not valid): its enable is
+        // `head_free` alone, one LUT from the reader's registers in front of
+        // every bit of the head (with "and something to take" it was three
+        // LUTs: the 25F's critical path at bb5e7e5, the decision queue's).
         self.from_ring.next = self.head_free.val() & self.ring_busy.q.val();
         self.to_ring.next = self.push.val() & !(self.head_free.val() & !self.ring_busy.q.val());
         if self.head_free.val() {
             self.head_valid.d.next = self.ring_busy.q.val() | self.push.val();
+            self.head_reg.d.next = self.push_data.val();
             if self.ring_busy.q.val() {
                 self.head_reg.d.next = self.ring_out.val();
-            } else if self.push.val() {
-                self.head_reg.d.next = self.push_data.val();
             }
         }
         if self.from_ring.val() {
