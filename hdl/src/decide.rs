@@ -29,7 +29,9 @@
 //! 14     verdict, group, key registered out
 //! ```
 //! Only the granules travel past cycle 1, and none past IcmpError; after
-//! that only addresses, ports and a few flags.
+//! that only addresses, ports and a few flags. The granules and the outer
+//! addresses wait for IcmpError in LUT RAM delay lines (`RamDelay`), not in
+//! flip-flop copies.
 
 use rust_hdl::prelude::*;
 
@@ -38,6 +40,7 @@ use crate::icmp_error::{IcmpError, ICMP_ERROR_LATENCY};
 use crate::ip_parse::{IpParse, IP_PARSE_LATENCY};
 pub use crate::port_compare::RULES;
 use crate::port_compare::{PortCompare, PORT_COMPARE_LATENCY};
+use crate::ram_delay::RamDelay;
 use crate::verdict_code::{CONTROL, FIXED, L3, L4, MALFORMED};
 
 /// Cycles from `strobe_in` to `strobe_out`.
@@ -86,8 +89,10 @@ pub struct Decide {
     eth_ok_d: [DFF<Bit>; ETH_WAIT],
     eth_verdict_d: [DFF<Bits<3>>; ETH_WAIT],
     ip_proto_d: [DFF<Bits<8>>; IP_WAIT],
-    ip_src_d: [DFF<Bits<128>>; IP_WAIT],
-    ip_dst_d: [DFF<Bits<128>>; IP_WAIT],
+    ip_src_d: RamDelay<Bits<128>, IP_WAIT>,
+    ip_dst_d: RamDelay<Bits<128>, IP_WAIT>,
+    /// The window for IcmpError, beside IpParse.
+    window_d: [RamDelay<Bits<32>, IP_PARSE_LATENCY>; GRANULES],
     // The outer decision, beside IcmpError.
     o1_eth_ok: DFF<Bit>,
     o1_eth_verdict: DFF<Bits<3>>,
@@ -169,6 +174,7 @@ impl Default for Decide {
             ip_proto_d: Default::default(),
             ip_src_d: Default::default(),
             ip_dst_d: Default::default(),
+            window_d: Default::default(),
             o1_eth_ok: Default::default(),
             o1_eth_verdict: Default::default(),
             o1_ip_ok: Default::default(),
@@ -255,6 +261,8 @@ impl Logic for Decide {
         // Cycles 2..5: IpParse, started on EthParse's early tags.
         for j in 0..GRANULES {
             self.ip.window[j].next = self.granule[j].q.val();
+            self.window_d[j].clock.next = self.clock.val();
+            self.window_d[j].data_in.next = self.granule[j].q.val();
         }
         self.ip.frame_len.next = self.len.q.val();
         self.ip.v6.next = self.eth.v6.val();
@@ -272,7 +280,7 @@ impl Logic for Decide {
 
         // Cycles 6..9: IcmpError.
         for j in 0..GRANULES {
-            self.icmp.window[j].next = self.ip.window_out[j].val();
+            self.icmp.window[j].next = self.window_d[j].data_out.val();
         }
         self.icmp.frame_len.next = self.ip.frame_len_out.val();
         self.icmp.ok.next = self.ip.ok.val();
@@ -281,17 +289,15 @@ impl Logic for Decide {
         self.icmp.l4.next = self.ip.l4.val();
         for i in 0..IP_WAIT {
             self.ip_proto_d[i].clock.next = self.clock.val();
-            self.ip_src_d[i].clock.next = self.clock.val();
-            self.ip_dst_d[i].clock.next = self.clock.val();
         }
         self.ip_proto_d[0].d.next = self.ip.proto.val();
-        self.ip_src_d[0].d.next = self.ip.src.val();
-        self.ip_dst_d[0].d.next = self.ip.dst.val();
         for i in 1..IP_WAIT {
             self.ip_proto_d[i].d.next = self.ip_proto_d[i - 1].q.val();
-            self.ip_src_d[i].d.next = self.ip_src_d[i - 1].q.val();
-            self.ip_dst_d[i].d.next = self.ip_dst_d[i - 1].q.val();
         }
+        self.ip_src_d.clock.next = self.clock.val();
+        self.ip_dst_d.clock.next = self.clock.val();
+        self.ip_src_d.data_in.next = self.ip.src.val();
+        self.ip_dst_d.data_in.next = self.ip.dst.val();
         // Beside it, cycles 6..7: the outer ports' bounds (SPEC step 7) ...
         self.o1_eth_ok.d.next = self.eth_ok_d[2].q.val();
         self.o1_eth_verdict.d.next = self.eth_verdict_d[2].q.val();
@@ -367,8 +373,8 @@ impl Logic for Decide {
         } else {
             self.done_d[0].d.next = self.done_o[0].q.val();
             self.sel_l4.next = self.l4_o[0].q.val();
-            self.sel_src.next = self.ip_src_d[3].q.val();
-            self.sel_dst.next = self.ip_dst_d[3].q.val();
+            self.sel_src.next = self.ip_src_d.data_out.val();
+            self.sel_dst.next = self.ip_dst_d.data_out.val();
             self.sel_proto.next = self.ip_proto_d[3].q.val();
             self.pc_ports.d.next = self.icmp.outer_ports.val();
         }

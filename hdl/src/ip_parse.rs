@@ -18,8 +18,9 @@
 //!   extension headers); `l4` (offset of the transport header, < 128 when
 //!   `ok`); `packet_end` (l3 + IPv4 total length, or l3 + 40 + IPv6 payload length);
 //!   `ext_headers`; `src`, `dst` (16-byte forms, IPv4-mapped, byte 0 in
-//!   bits [127:120]); and `window_out`, `frame_len_out`, `v6_out`: the inputs
-//!   delayed to line up with the results, for the next stage.
+//!   bits [127:120]); and `frame_len_out`, `v6_out`: the inputs delayed to
+//!   line up with the results, for the next stage (`Decide` delays the
+//!   window itself, in LUT RAM).
 //!
 //! Stages (at most a compare or a mux each, for the ECP5 target): A
 //! selects the header granules by `tags` (3:1), measures the frame after
@@ -40,6 +41,8 @@ pub const IP_PARSE_LATENCY: usize = 4;
 /// First extension length bytes x1 that can put the second extension
 /// header inside the window: granule 15 + tags + 2·x1 <= 31, x1 <= 8.
 const EXT2_SPOTS: usize = 9;
+/// Granules that can hold an address: 5 + tags ..= 12 + tags.
+const ADDR_GRANULES: usize = 10;
 
 #[derive(LogicBlock)]
 pub struct IpParse {
@@ -56,11 +59,11 @@ pub struct IpParse {
     pub ext_headers: Signal<Out, Bits<2>>,
     pub src: Signal<Out, Bits<128>>,
     pub dst: Signal<Out, Bits<128>>,
-    pub window_out: [Signal<Out, Bits<32>>; GRANULES],
     pub frame_len_out: Signal<Out, Bits<16>>,
     pub v6_out: Signal<Out, Bit>,
     // Stage A.
-    a_win: [DFF<Bits<32>>; GRANULES],
+    /// Granules 5 ..= 14 (the addresses for every tag count), to stage B.
+    a_win: [DFF<Bits<32>>; ADDR_GRANULES],
     a_len: DFF<Bits<16>>,
     a_v6: DFF<Bit>,
     a_tags: DFF<Bits<2>>,
@@ -85,7 +88,7 @@ pub struct IpParse {
     total: Signal<Local, Bits<16>>,
     x1: Signal<Local, Bits<16>>,
     ext2: Signal<Local, Bits<16>>,
-    b_win: [DFF<Bits<32>>; GRANULES],
+    b_win: [DFF<Bits<32>>; ADDR_GRANULES],
     b_len: DFF<Bits<16>>,
     b_v6: DFF<Bit>,
     b_tags: DFF<Bits<2>>,
@@ -133,8 +136,6 @@ pub struct IpParse {
     c_at3: DFF<Bits<8>>,
     c_src: DFF<Bits<128>>,
     c_dst: DFF<Bits<128>>,
-    c_win: [DFF<Bits<32>>; GRANULES],
-    d_win: [DFF<Bits<32>>; GRANULES],
     q0: Signal<Local, Bits<32>>,
     q1: Signal<Local, Bits<32>>,
     q2: Signal<Local, Bits<32>>,
@@ -181,7 +182,6 @@ impl Default for IpParse {
             ext_headers: Default::default(),
             src: Default::default(),
             dst: Default::default(),
-            window_out: Default::default(),
             frame_len_out: Default::default(),
             v6_out: Default::default(),
             a_win: Default::default(),
@@ -252,8 +252,6 @@ impl Default for IpParse {
             c_at3: Default::default(),
             c_src: Default::default(),
             c_dst: Default::default(),
-            c_win: Default::default(),
-            d_win: Default::default(),
             q0: Default::default(),
             q1: Default::default(),
             q2: Default::default(),
@@ -298,16 +296,11 @@ impl Logic for IpParse {
             c_frag0, c_frag1, c_frag2, c_ext1_malformed, c_ext1_control, c_ext2_malformed, c_ext2_control, c_at2,
             c_at3, c_src, c_dst, d_ok, d_verdict, d_proto, d_l4, d_end, d_ext, d_src, d_dst, d_len, d_v6
         );
-        for j in 0..GRANULES {
+        for j in 0..ADDR_GRANULES {
             self.a_win[j].clock.next = self.clock.val();
             self.b_win[j].clock.next = self.clock.val();
-            self.c_win[j].clock.next = self.clock.val();
-            self.d_win[j].clock.next = self.clock.val();
-            self.a_win[j].d.next = self.window[j].val();
+            self.a_win[j].d.next = self.window[5 + j].val();
             self.b_win[j].d.next = self.a_win[j].q.val();
-            self.c_win[j].d.next = self.b_win[j].q.val();
-            self.d_win[j].d.next = self.c_win[j].q.val();
-            self.window_out[j].next = self.d_win[j].q.val();
         }
         for i in 0..EXT2_SPOTS {
             self.a_spot[i].clock.next = self.clock.val();
@@ -452,14 +445,14 @@ impl Logic for IpParse {
         self.q7.next = 0.into();
         for t in 0..3 {
             if self.b_tags.q.val().index() == t {
-                self.q0.next = self.b_win[5 + t].q.val();
-                self.q1.next = self.b_win[6 + t].q.val();
-                self.q2.next = self.b_win[7 + t].q.val();
-                self.q3.next = self.b_win[8 + t].q.val();
-                self.q4.next = self.b_win[9 + t].q.val();
-                self.q5.next = self.b_win[10 + t].q.val();
-                self.q6.next = self.b_win[11 + t].q.val();
-                self.q7.next = self.b_win[12 + t].q.val();
+                self.q0.next = self.b_win[t].q.val();
+                self.q1.next = self.b_win[1 + t].q.val();
+                self.q2.next = self.b_win[2 + t].q.val();
+                self.q3.next = self.b_win[3 + t].q.val();
+                self.q4.next = self.b_win[4 + t].q.val();
+                self.q5.next = self.b_win[5 + t].q.val();
+                self.q6.next = self.b_win[6 + t].q.val();
+                self.q7.next = self.b_win[7 + t].q.val();
             }
         }
         if self.b_v6.q.val() {

@@ -16,6 +16,7 @@ pub mod ip_parse;
 pub mod icmp_error;
 pub mod port_compare;
 pub mod decide;
+pub mod ram_delay;
 pub mod alloc_table;
 pub mod counters;
 pub mod control_port;
