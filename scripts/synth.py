@@ -81,9 +81,13 @@ TARGETS = {
 
 # Cell types counted as LUTs, FFs and block RAMs in Yosys' `stat`.
 CELLS = {
-    "ecp5": {"lut": r"LUT4$", "carry": r"CCU2C$", "ff": r"TRELLIS_FF$", "bram": r"(DP16KD|PDPW16KD)$"},
-    "ice40": {"lut": r"SB_LUT4$", "carry": r"SB_CARRY$", "ff": r"SB_DFF\w*$", "bram": r"SB_RAM40_4K\w*$"},
-    "xilinx": {"lut": r"LUT[1-6]$", "carry": r"CARRY4$", "ff": r"FD[CPRS]E?$", "bram": r"RAMB(36|18)E1$"},
+    "ecp5": {"lut": r"LUT4$", "carry": r"CCU2C$", "ff": r"TRELLIS_FF$", "bram": r"(DP16KD|PDPW16KD)$",
+             "lutram": r"TRELLIS_DPR16X4$"},
+    # iCE40 has no LUT RAM: its small memories become block RAM or flip-flops.
+    "ice40": {"lut": r"SB_LUT4$", "carry": r"SB_CARRY$", "ff": r"SB_DFF\w*$", "bram": r"SB_RAM40_4K\w*$",
+              "lutram": r"$^"},
+    "xilinx": {"lut": r"LUT[1-6]$", "carry": r"CARRY4$", "ff": r"FD[CPRS]E?$", "bram": r"RAMB(36|18)E1$",
+               "lutram": r"RAM(32|64|128|256)[XM]\w*$"},
 }
 
 PORT = re.compile(

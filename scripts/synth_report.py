@@ -6,7 +6,8 @@
 
 Reads <dir>/<target>/<design>.json and prints a Markdown table: design,
 target, LUTs (Yosys cells: LUT4 on ECP5/iCE40, LUT1-6 on Xilinx), carry
-cells, FFs, block RAMs, the placed logic cells (nextpnr), Fmax against the
+cells, FFs, LUT RAMs (ECP5 TRELLIS_DPR16X4: 16 x 4 bits each; Xilinx
+RAM32/64 cells; blank for runs that did not count them), block RAMs, the placed logic cells (nextpnr), Fmax against the
 goal, the critical path's first and last cell, and the commit the Verilog
 came from. Figures include the synthesis wrapper's shift registers (column
 "wrapper": FFs/LUTs it adds).
@@ -43,8 +44,8 @@ def load(root):
 
 def table(rows, missing, root):
     lines = [
-        "| design | target | LUT | carry | FF | BRAM | placed logic cells | Fmax MHz (goal) | critical path | wrapper FF/LUT | source |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|---:|---|",
+        "| design | target | LUT | carry | FF | LUT RAM | BRAM | placed logic cells | Fmax MHz (goal) | critical path | wrapper FF/LUT | source |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|---|",
     ]
     for r in rows:
         placed = r.get("placed", {})
@@ -60,12 +61,13 @@ def table(rows, missing, root):
         path = f"{r['critical_from']} → {r['critical_to']}, {r['critical_ns']:.1f} ns" if "critical_from" in r else ""
         source = f"{r.get('commit', '?')}, {r.get('date', '?')}"
         lines.append(
-            f"| {r['design']} | {r['target']} | {r['lut']} | {r['carry']} | {r['ff']} | {r['bram']} | {cells} | {fmax} "
+            f"| {r['design']} | {r['target']} | {r['lut']} | {r['carry']} | {r['ff']} | {r.get('lutram', '')} | {r['bram']} "
+            f"| {cells} | {fmax} "
             f"| {path} | {r['wrapper_ffs']}/{r['wrapper_luts']} | {source} |"
         )
     for design, target in missing:
         lines.append(
-            f"| {design} | {target} | – | – | – | – | – | **not measured**: the run failed or did not finish "
+            f"| {design} | {target} | – | – | – | – | – | – | **not measured**: the run failed or did not finish "
             f"(logs: {root}/{target}/{design}.*.log) | | | |"
         )
     return "\n".join(lines)
