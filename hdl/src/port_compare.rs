@@ -14,13 +14,21 @@
 //!   meaningless when `fixed`).
 //!
 //! Stages: A compares the ports with each other and with the rules; B
-//! picks the endpoint and finds the first matching rule; C reads its group.
+//! picks the endpoint and finds the first matching rule within each half
+//! of the rules (and whether the first half has one); C reads the group of
+//! the first half's rule, or else of the second's. Two halves keep B at two
+//! LUT levels: one chain over all the rules (25 inputs) was three, and the
+//! 25F's critical path.
 
 use rust_hdl::prelude::*;
 
 /// Port rules the hardware holds (`[[rule]]` entries of the config).
 pub const RULES: usize = 8;
 pub const PORT_COMPARE_LATENCY: usize = 3;
+/// Rules in stage B's first half (written as the literal 4 in `update`:
+/// hdl_gen would emit the name).
+const RULES_LO: usize = 4;
+const _: () = assert!(RULES_LO == RULES / 2);
 
 #[derive(LogicBlock)]
 pub struct PortCompare {
@@ -48,8 +56,10 @@ pub struct PortCompare {
     a_l3: DFF<Bit>,
     a_proto: DFF<Bits<8>>,
     matched: Signal<Local, Bit>,
-    group_acc: Signal<Local, Bits<8>>,
+    group_lo: Signal<Local, Bits<8>>,
+    group_hi: Signal<Local, Bits<8>>,
     b_first: [DFF<Bit>; RULES],
+    b_any_lo: DFF<Bit>,
     b_fixed: DFF<Bit>,
     b_key: DFF<Bits<144>>,
     c_group: DFF<Bits<8>>,
@@ -84,8 +94,10 @@ impl Default for PortCompare {
             a_l3: Default::default(),
             a_proto: Default::default(),
             matched: Default::default(),
-            group_acc: Default::default(),
+            group_lo: Default::default(),
+            group_hi: Default::default(),
             b_first: Default::default(),
+            b_any_lo: Default::default(),
             b_fixed: Default::default(),
             b_key: Default::default(),
             c_group: Default::default(),
@@ -99,7 +111,7 @@ impl Logic for PortCompare {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_fixed, b_key, c_group, c_fixed, c_key
+            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_any_lo, b_fixed, b_key, c_group, c_fixed, c_key
         );
         for i in 0..RULES {
             self.a_source_eq[i].clock.next = self.clock.val();
@@ -122,10 +134,17 @@ impl Logic for PortCompare {
         self.a_l3.d.next = self.l3.val();
         self.a_proto.d.next = self.proto.val();
 
-        // Stage B: the first valid rule naming either port (none for L3);
-        // key = address . port.
+        // Stage B: the first valid rule naming either port in each half
+        // (none for L3); key = address . port.
         self.matched.next = self.a_l3.q.val();
+        self.b_any_lo.d.next = false;
         for i in 0..RULES {
+            if i == 4 {
+                // RULES_LO. The second half is searched as if alone: stage
+                // C uses it only when the first half has no match.
+                self.b_any_lo.d.next = self.matched.val();
+                self.matched.next = self.a_l3.q.val();
+            }
             self.b_first[i].d.next = false;
             if !self.matched.val()
                 && self.rule_valid[i].val()
@@ -147,13 +166,22 @@ impl Logic for PortCompare {
         }
 
         // Stage C: that rule's group (0 when none matched).
-        self.group_acc.next = 0.into();
+        self.group_lo.next = 0.into();
+        self.group_hi.next = 0.into();
         for i in 0..RULES {
             if self.b_first[i].q.val() {
-                self.group_acc.next = self.group_acc.val() | self.rule_group[i].val();
+                if i < 4 {
+                    self.group_lo.next = self.group_lo.val() | self.rule_group[i].val();
+                } else {
+                    self.group_hi.next = self.group_hi.val() | self.rule_group[i].val();
+                }
             }
         }
-        self.c_group.d.next = self.group_acc.val();
+        if self.b_any_lo.q.val() {
+            self.c_group.d.next = self.group_lo.val();
+        } else {
+            self.c_group.d.next = self.group_hi.val();
+        }
         self.c_fixed.d.next = self.b_fixed.q.val();
         self.c_key.d.next = self.b_key.q.val();
 
