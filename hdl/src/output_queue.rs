@@ -141,8 +141,10 @@ impl<D: Synth> Logic for OutputQueue<D> {
         // `head_free` alone, one LUT from the reader's registers in front of
         // every bit of the head (with "and something to take" it was three
         // LUTs: the 25F's critical path at bb5e7e5, the decision queue's).
-        self.from_ring.next = self.head_free.val() & self.ring_busy.q.val();
-        self.to_ring.next = self.push.val() & !(self.head_free.val() & !self.ring_busy.q.val());
+        // The ring's moves from `in_ring` itself, not `ring_busy`: its next
+        // count is then one LUT5 of `pop` and four registers.
+        self.from_ring.next = self.head_free.val() & (self.in_ring.q.val() != 0);
+        self.to_ring.next = self.push.val() & !(self.head_free.val() & (self.in_ring.q.val() == 0));
         if self.head_free.val() {
             self.head_valid.d.next = self.ring_busy.q.val() | self.push.val();
             self.head_reg.d.next = self.push_data.val();
@@ -164,7 +166,13 @@ impl<D: Synth> Logic for OutputQueue<D> {
             self.in_ring_next.next = self.in_ring.q.val() - 1;
         }
         self.in_ring.d.next = self.in_ring_next.val();
-        self.ring_busy.d.next = self.in_ring_next.val() != 0;
+        // `in_ring_next != 0`, case by case, so that it is one LUT behind
+        // `head_free`: two or more stay busy; one stays unless the head takes
+        // it and nothing comes; none gets a push the head cannot take. (From
+        // the count it was three LUTs: the 85F's critical path at 7b74ad0.)
+        self.ring_busy.d.next = self.in_ring.q.val().get_bit(1)
+            | (self.in_ring.q.val().get_bit(0) & (self.push.val() | !self.head_free.val()))
+            | (!self.in_ring.q.val().get_bit(0) & self.push.val() & !self.head_free.val());
         if self.push.val() & !self.leaves.val() {
             self.held.d.next = self.held.q.val() + 1;
         }
