@@ -48,8 +48,6 @@ const _: () = assert!(PORTS_MID == 23 && PORTS_FIRST / PORTS_MID == 0 && (PORTS_
 /// Granules that can hold the ICMP header with an inner IPv4 header after
 /// it: l4 = 4j + 2, j in 8..21.
 const ICMP4_CANDIDATES: usize = 13;
-/// Those that can hold it with an inner IPv6 header: j in 13..20.
-const ICMP6_CANDIDATES: usize = 7;
 /// Port selects decoded: j + 2 + IHL up to 20 + 2 + 15 (those past
 /// granule 30, ports past the window, are never read).
 const PORT_SELECTS: usize = 38;
@@ -72,16 +70,6 @@ pub struct IcmpError {
     pub outer_ports: Signal<Out, Bits<32>>,
     // Stage A.
     a_sel: [DFF<Bit>; GRANULES],
-    /// Copies of `a_sel` for the other selects, each ANDed with a flag its
-    /// select needs anyway (identical flip-flops would be merged by yosys):
-    /// one select register drove about 400 loads, 3.5 ns of routing on the
-    /// 25F's critical path at be04b07. `a_sel_in` (`ok`, candidates 8..21)
-    /// selects the first five inner granules, `a_sel6` (`ok` and `v6`,
-    /// 13..20) the IPv6 ones, `a_sel4` (`ok` and not `v6`, 8..21) the IPv4
-    /// port granule; `a_sel` itself only the ICMP header (the outer ports).
-    a_sel_in: [DFF<Bit>; ICMP4_CANDIDATES],
-    a_sel6: [DFF<Bit>; ICMP6_CANDIDATES],
-    a_sel4: [DFF<Bit>; ICMP4_CANDIDATES],
     /// For candidate j (index j - 8): bit h set when the inner IHL nibble
     /// after an ICMP header at granule j would be h.
     a_ihl: [DFF<Bits<16>>; ICMP4_CANDIDATES],
@@ -155,9 +143,6 @@ impl Default for IcmpError {
             ports: Default::default(),
             outer_ports: Default::default(),
             a_sel: Default::default(),
-            a_sel_in: Default::default(),
-            a_sel6: Default::default(),
-            a_sel4: Default::default(),
             a_ihl: Default::default(),
             one: Constant::new(1.into()),
             a_win: Default::default(),
@@ -233,11 +218,6 @@ impl Logic for IcmpError {
         }
         for j in 0..ICMP4_CANDIDATES {
             self.a_ihl[j].clock.next = self.clock.val();
-            self.a_sel_in[j].clock.next = self.clock.val();
-            self.a_sel4[j].clock.next = self.clock.val();
-        }
-        for j in 0..ICMP6_CANDIDATES {
-            self.a_sel6[j].clock.next = self.clock.val();
         }
         for g in 0..PORT_SELECTS {
             self.b_selp[g].clock.next = self.clock.val();
@@ -246,13 +226,6 @@ impl Logic for IcmpError {
         // Stage A: where the ICMP header is; how much of frame and window follows it.
         for j in 0..GRANULES {
             self.a_sel[j].d.next = self.l4.val() == (4 * j + 2).to_bits();
-        }
-        for j in 8..21 {
-            self.a_sel_in[j - 8].d.next = self.ok.val() & (self.l4.val() == (4 * j + 2).to_bits());
-            self.a_sel4[j - 8].d.next = self.ok.val() & !self.v6.val() & (self.l4.val() == (4 * j + 2).to_bits());
-        }
-        for j in 13..20 {
-            self.a_sel6[j - 13].d.next = self.ok.val() & self.v6.val() & (self.l4.val() == (4 * j + 2).to_bits());
         }
         // Inner IPv4 ports sit on granule j + 2 + IHL: decode each candidate's
         // IHL nibble here (from the window alone: `l4` already drives every
@@ -282,14 +255,14 @@ impl Logic for IcmpError {
         }
         for k in 0..5 {
             for j in 8..21 {
-                if self.a_sel_in[j - 8].q.val() {
+                if self.a_sel[j].q.val() {
                     self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
                 }
             }
         }
         for k in 5..INNER {
             for j in 13..20 {
-                if self.a_sel6[j - 13].q.val() {
+                if self.a_sel[j].q.val() {
                     self.acc[k].next = self.acc[k].val() | self.a_win[j + 2 + k].q.val();
                 }
             }
@@ -299,7 +272,7 @@ impl Logic for IcmpError {
         }
         for j in 8..21 {
             for h in 5..16 {
-                if self.a_sel4[j - 8].q.val() & self.a_ihl[j - 8].q.val().get_bit(h) {
+                if self.a_sel[j].q.val() & self.a_ihl[j - 8].q.val().get_bit(h) {
                     self.b_selp[j + 2 + h].d.next = true;
                 }
             }
