@@ -33,7 +33,8 @@ END = "<!-- make report: end -->"
 def load(root):
     rows = []
     for f in sorted(root.glob("*/*.json")):
-        if f.name.endswith(".netlist.json"):
+        # Beside each result: yosys's netlist and nextpnr's timing report.
+        if f.name.endswith((".netlist.json", ".timing.json")):
             continue
         try:
             rows.append(json.loads(f.read_text()))
