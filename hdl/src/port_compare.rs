@@ -47,14 +47,8 @@ pub struct PortCompare {
     pub key: Signal<Out, Bits<144>>,
     a_source_eq: [DFF<Bit>; RULES],
     a_dest_eq: [DFF<Bit>; RULES],
-    /// The ports compared a byte at a time (high byte, low byte): a
-    /// 16-bit `>` and `==` from the ports' register were the 25F's critical
-    /// path at be04b07 (6.6 ns); stage B combines the bytes.
-    a_eq_hi: DFF<Bit>,
-    a_eq_lo: DFF<Bit>,
-    a_gt_hi: DFF<Bit>,
-    a_gt_lo: DFF<Bit>,
-    source: Signal<Local, Bit>,
+    a_fixed: DFF<Bit>,
+    a_source: DFF<Bit>,
     a_src: DFF<Bits<128>>,
     a_dst: DFF<Bits<128>>,
     a_sport: DFF<Bits<16>>,
@@ -91,11 +85,8 @@ impl Default for PortCompare {
             key: Default::default(),
             a_source_eq: Default::default(),
             a_dest_eq: Default::default(),
-            a_eq_hi: Default::default(),
-            a_eq_lo: Default::default(),
-            a_gt_hi: Default::default(),
-            a_gt_lo: Default::default(),
-            source: Default::default(),
+            a_fixed: Default::default(),
+            a_source: Default::default(),
             a_src: Default::default(),
             a_dst: Default::default(),
             a_sport: Default::default(),
@@ -120,7 +111,7 @@ impl Logic for PortCompare {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_eq_hi, a_eq_lo, a_gt_hi, a_gt_lo, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_any_lo, b_fixed, b_key, c_group, c_fixed, c_key
+            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_any_lo, b_fixed, b_key, c_group, c_fixed, c_key
         );
         for i in 0..RULES {
             self.a_source_eq[i].clock.next = self.clock.val();
@@ -134,10 +125,8 @@ impl Logic for PortCompare {
             self.a_source_eq[i].d.next = self.rule_port[i].val() == self.sport.val();
             self.a_dest_eq[i].d.next = self.rule_port[i].val() == self.dport.val();
         }
-        self.a_eq_hi.d.next = self.sport.val().get_bits::<8>(8) == self.dport.val().get_bits::<8>(8);
-        self.a_eq_lo.d.next = self.sport.val().get_bits::<8>(0) == self.dport.val().get_bits::<8>(0);
-        self.a_gt_hi.d.next = self.sport.val().get_bits::<8>(8) > self.dport.val().get_bits::<8>(8);
-        self.a_gt_lo.d.next = self.sport.val().get_bits::<8>(0) > self.dport.val().get_bits::<8>(0);
+        self.a_fixed.d.next = self.sport.val() == self.dport.val();
+        self.a_source.d.next = self.sport.val() > self.dport.val();
         self.a_src.d.next = self.src.val();
         self.a_dst.d.next = self.dst.val();
         self.a_sport.d.next = self.sport.val();
@@ -165,14 +154,12 @@ impl Logic for PortCompare {
                 self.b_first[i].d.next = true;
             }
         }
-        self.b_fixed.d.next = self.a_eq_hi.q.val() && self.a_eq_lo.q.val() && !self.a_l3.q.val();
-        // Source port > destination port.
-        self.source.next = self.a_gt_hi.q.val() || (self.a_eq_hi.q.val() && self.a_gt_lo.q.val());
+        self.b_fixed.d.next = self.a_fixed.q.val() && !self.a_l3.q.val();
         if self.a_l3.q.val() {
             // Symmetric: (src XOR dst, 0, protocol).
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val() ^ self.a_dst.q.val()) << 16)
                 | bit_cast::<144, 8>(self.a_proto.q.val());
-        } else if self.source.val() {
+        } else if self.a_source.q.val() {
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val()) << 16) | bit_cast::<144, 16>(self.a_sport.q.val());
         } else {
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_dst.q.val()) << 16) | bit_cast::<144, 16>(self.a_dport.q.val());
