@@ -13,18 +13,12 @@
 //!   [143:136]: address then port, or src XOR dst then protocol for `l3`;
 //!   meaningless when `fixed`).
 //!
-//! Stages: A compares the ports with each other (a byte at a time) and
-//! with the rules; B decides which endpoint is hashed, builds both
-//! endpoints' keys (the source's slot holds the L3 key for `l3`) and finds
-//! the first matching rule within each half
+//! Stages: A compares the ports with each other and with the rules; B
+//! picks the endpoint and finds the first matching rule within each half
 //! of the rules (and whether the first half has one); C reads the group of
-//! the first half's rule, or else of the second's, and the key of the
-//! endpoint B chose. Two halves keep B at two LUT levels: one chain over
-//! all the rules (25 inputs) was three, and the 25F's critical path. The
-//! 16-bit `>` and `==` of the ports in stage A were the 25F's critical path
-//! at be04b07 with the default seed; byte compares combined in B behind
-//! the key select were no better (683e81e), so B registers the choice and
-//! C selects.
+//! the first half's rule, or else of the second's. Two halves keep B at two
+//! LUT levels: one chain over all the rules (25 inputs) was three, and the
+//! 25F's critical path.
 
 use rust_hdl::prelude::*;
 
@@ -53,11 +47,8 @@ pub struct PortCompare {
     pub key: Signal<Out, Bits<144>>,
     a_source_eq: [DFF<Bit>; RULES],
     a_dest_eq: [DFF<Bit>; RULES],
-    /// Source port vs destination port, high byte and low byte.
-    a_eq_hi: DFF<Bit>,
-    a_eq_lo: DFF<Bit>,
-    a_gt_hi: DFF<Bit>,
-    a_gt_lo: DFF<Bit>,
+    a_fixed: DFF<Bit>,
+    a_source: DFF<Bit>,
     a_src: DFF<Bits<128>>,
     a_dst: DFF<Bits<128>>,
     a_sport: DFF<Bits<16>>,
@@ -70,11 +61,7 @@ pub struct PortCompare {
     b_first: [DFF<Bit>; RULES],
     b_any_lo: DFF<Bit>,
     b_fixed: DFF<Bit>,
-    /// The key of the source endpoint (or the L3 key), of the destination,
-    /// and which one C takes.
     b_key: DFF<Bits<144>>,
-    b_key_dst: DFF<Bits<144>>,
-    b_take_src: DFF<Bit>,
     c_group: DFF<Bits<8>>,
     c_fixed: DFF<Bit>,
     c_key: DFF<Bits<144>>,
@@ -98,10 +85,8 @@ impl Default for PortCompare {
             key: Default::default(),
             a_source_eq: Default::default(),
             a_dest_eq: Default::default(),
-            a_eq_hi: Default::default(),
-            a_eq_lo: Default::default(),
-            a_gt_hi: Default::default(),
-            a_gt_lo: Default::default(),
+            a_fixed: Default::default(),
+            a_source: Default::default(),
             a_src: Default::default(),
             a_dst: Default::default(),
             a_sport: Default::default(),
@@ -115,8 +100,6 @@ impl Default for PortCompare {
             b_any_lo: Default::default(),
             b_fixed: Default::default(),
             b_key: Default::default(),
-            b_key_dst: Default::default(),
-            b_take_src: Default::default(),
             c_group: Default::default(),
             c_fixed: Default::default(),
             c_key: Default::default(),
@@ -128,7 +111,7 @@ impl Logic for PortCompare {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_eq_hi, a_eq_lo, a_gt_hi, a_gt_lo, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_any_lo, b_fixed, b_key, b_key_dst, b_take_src, c_group, c_fixed, c_key
+            self, clock, a_fixed, a_source, a_src, a_dst, a_sport, a_dport, a_l3, a_proto, b_any_lo, b_fixed, b_key, c_group, c_fixed, c_key
         );
         for i in 0..RULES {
             self.a_source_eq[i].clock.next = self.clock.val();
@@ -142,10 +125,8 @@ impl Logic for PortCompare {
             self.a_source_eq[i].d.next = self.rule_port[i].val() == self.sport.val();
             self.a_dest_eq[i].d.next = self.rule_port[i].val() == self.dport.val();
         }
-        self.a_eq_hi.d.next = self.sport.val().get_bits::<8>(8) == self.dport.val().get_bits::<8>(8);
-        self.a_eq_lo.d.next = self.sport.val().get_bits::<8>(0) == self.dport.val().get_bits::<8>(0);
-        self.a_gt_hi.d.next = self.sport.val().get_bits::<8>(8) > self.dport.val().get_bits::<8>(8);
-        self.a_gt_lo.d.next = self.sport.val().get_bits::<8>(0) > self.dport.val().get_bits::<8>(0);
+        self.a_fixed.d.next = self.sport.val() == self.dport.val();
+        self.a_source.d.next = self.sport.val() > self.dport.val();
         self.a_src.d.next = self.src.val();
         self.a_dst.d.next = self.dst.val();
         self.a_sport.d.next = self.sport.val();
@@ -173,18 +154,16 @@ impl Logic for PortCompare {
                 self.b_first[i].d.next = true;
             }
         }
-        self.b_fixed.d.next = self.a_eq_hi.q.val() && self.a_eq_lo.q.val() && !self.a_l3.q.val();
-        // The source endpoint when its port is the higher one (or for L3).
-        self.b_take_src.d.next =
-            self.a_l3.q.val() || self.a_gt_hi.q.val() || (self.a_eq_hi.q.val() && self.a_gt_lo.q.val());
+        self.b_fixed.d.next = self.a_fixed.q.val() && !self.a_l3.q.val();
         if self.a_l3.q.val() {
             // Symmetric: (src XOR dst, 0, protocol).
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val() ^ self.a_dst.q.val()) << 16)
                 | bit_cast::<144, 8>(self.a_proto.q.val());
-        } else {
+        } else if self.a_source.q.val() {
             self.b_key.d.next = (bit_cast::<144, 128>(self.a_src.q.val()) << 16) | bit_cast::<144, 16>(self.a_sport.q.val());
+        } else {
+            self.b_key.d.next = (bit_cast::<144, 128>(self.a_dst.q.val()) << 16) | bit_cast::<144, 16>(self.a_dport.q.val());
         }
-        self.b_key_dst.d.next = (bit_cast::<144, 128>(self.a_dst.q.val()) << 16) | bit_cast::<144, 16>(self.a_dport.q.val());
 
         // Stage C: that rule's group (0 when none matched).
         self.group_lo.next = 0.into();
@@ -204,11 +183,7 @@ impl Logic for PortCompare {
             self.c_group.d.next = self.group_hi.val();
         }
         self.c_fixed.d.next = self.b_fixed.q.val();
-        if self.b_take_src.q.val() {
-            self.c_key.d.next = self.b_key.q.val();
-        } else {
-            self.c_key.d.next = self.b_key_dst.q.val();
-        }
+        self.c_key.d.next = self.b_key.q.val();
 
         self.group.next = self.c_group.q.val();
         self.fixed.next = self.c_fixed.q.val();
