@@ -56,8 +56,8 @@ pub struct PortCompare {
     a_l3: DFF<Bit>,
     a_proto: DFF<Bits<8>>,
     matched: Signal<Local, Bit>,
-    group_lo: Signal<Local, Bits<8>>,
-    group_hi: Signal<Local, Bits<8>>,
+    /// The matched rule's group in each half (0 when none).
+    group_half: [Signal<Local, Bits<8>>; 2],
     b_first: [DFF<Bit>; RULES],
     b_any_lo: DFF<Bit>,
     b_fixed: DFF<Bit>,
@@ -94,8 +94,7 @@ impl Default for PortCompare {
             a_l3: Default::default(),
             a_proto: Default::default(),
             matched: Default::default(),
-            group_lo: Default::default(),
-            group_hi: Default::default(),
+            group_half: Default::default(),
             b_first: Default::default(),
             b_any_lo: Default::default(),
             b_fixed: Default::default(),
@@ -166,21 +165,19 @@ impl Logic for PortCompare {
         }
 
         // Stage C: that rule's group (0 when none matched).
-        self.group_lo.next = 0.into();
-        self.group_hi.next = 0.into();
+        for h in 0..2 {
+            self.group_half[h].next = 0.into();
+        }
         for i in 0..RULES {
             if self.b_first[i].q.val() {
-                if i < 4 {
-                    self.group_lo.next = self.group_lo.val() | self.rule_group[i].val();
-                } else {
-                    self.group_hi.next = self.group_hi.val() | self.rule_group[i].val();
-                }
+                // i / RULES_LO.
+                self.group_half[i / 4].next = self.group_half[i / 4].val() | self.rule_group[i].val();
             }
         }
         if self.b_any_lo.q.val() {
-            self.c_group.d.next = self.group_lo.val();
+            self.c_group.d.next = self.group_half[0].val();
         } else {
-            self.c_group.d.next = self.group_hi.val();
+            self.c_group.d.next = self.group_half[1].val();
         }
         self.c_fixed.d.next = self.b_fixed.q.val();
         self.c_key.d.next = self.b_key.q.val();
