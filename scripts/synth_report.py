@@ -55,6 +55,11 @@ def table(rows, missing, root):
             fmax = f"{r['fmax_mhz']:.1f} ({r['goal_mhz']:g}{'' if r['meets_goal'] else ' MISSED'})"
             if "seed" in r:
                 fmax += f", seed {r['seed']}"
+            tried = [f for f in r.get("seeds", {}).values() if f]
+            if len(r.get("seeds", {})) > 1:
+                # The best of several placements: say how wide they spread.
+                fmax += f" of {len(r['seeds'])} (" + (f"{min(tried):.1f}–{max(tried):.1f}" if tried else "none routed")
+                fmax += f", {len(r['seeds']) - len(tried)} failed)" if len(tried) < len(r["seeds"]) else ")"
         elif "pnr_error" in r:
             fmax = f"no P&R: {r['pnr_error'].replace('|', '/')}"
         else:

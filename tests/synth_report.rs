@@ -61,3 +61,14 @@ fn synth_report_rewrites_only_the_marked_part_of_the_readme() {
     assert_eq!(fs::read_to_string(&readme).unwrap(), "no markers\n");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn synth_report_gives_the_spread_of_several_seeds() {
+    let dir = results("seeds");
+    let with_seeds = RESULT.replace(r#""seed": 2,"#, r#""seed": 2, "seeds": {"1": 140.5, "2": 148.94, "3": null},"#);
+    fs::write(dir.join("ecp5-25f/core.json"), with_seeds).unwrap();
+    let out = report(&dir, &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("| 148.9 (156.25 MISSED), seed 2 of 3 (140.5–148.9, 1 failed) |"), "{text}");
+    fs::remove_dir_all(&dir).unwrap();
+}
