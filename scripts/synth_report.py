@@ -55,11 +55,13 @@ def table(rows, missing, root):
             fmax = f"{r['fmax_mhz']:.1f} ({r['goal_mhz']:g}{'' if r['meets_goal'] else ' MISSED'})"
             if "seed" in r:
                 fmax += f", seed {r['seed']}"
-            tried = [f for f in r.get("seeds", {}).values() if f]
-            if len(r.get("seeds", {})) > 1:
-                # The best of several placements: say how wide they spread.
-                fmax += f" of {len(r['seeds'])} (" + (f"{min(tried):.1f}–{max(tried):.1f}" if tried else "none routed")
-                fmax += f", {len(r['seeds']) - len(tried)} failed)" if len(tried) < len(r["seeds"]) else ")"
+            seeds = r.get("seeds", {})
+            if len(seeds) > 1:
+                # The best of several placements: say how wide they spread
+                # (a result with an Fmax had at least one seed routed).
+                routed = [f for f in seeds.values() if f]
+                failed = len(seeds) - len(routed)
+                fmax += f" of {len(seeds)} ({min(routed):.1f}–{max(routed):.1f}" + (f", {failed} failed)" if failed else ")")
         elif "pnr_error" in r:
             fmax = f"no P&R: {r['pnr_error'].replace('|', '/')}"
         else:
