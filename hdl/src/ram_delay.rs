@@ -14,8 +14,8 @@
 //! before into the read register; Yosys maps a 16-entry RAM with a
 //! registered read to LUT RAM on ECP5 (TRELLIS_DPR16X4, 16 entries of 4
 //! bits, beside the read register), so only the last of the N copies stays
-//! in flip-flops. iCE40 has no LUT RAM: there Yosys takes block RAMs. A read never meets the write of the same entry (N - 1 >=
-//! 1 cycles apart).
+//! in flip-flops. iCE40 has no LUT RAM: there Yosys takes block RAMs. A
+//! read never meets the write of the same entry (N - 1 >= 1 cycles apart).
 
 use std::collections::BTreeMap;
 
