@@ -1,7 +1,8 @@
 //! PacketBuffer: every frame comes out byte for byte (MAC rewritten when its
 //! decision says so) with its decision, in order, under idle gaps and
 //! backpressure; back-to-back frames never stall the input; a frame longer
-//! than the ring is cut and flagged.
+//! than the ring is cut and flagged; at most `max_frames` frames wait for
+//! their decision.
 
 use std::collections::VecDeque;
 
@@ -36,7 +37,9 @@ impl<const A: usize> Bench<A> {
 
     /// Frames through the buffer; decisions become available `delay` cycles
     /// after frame_done. Returns the input stall cycles.
-    fn run(&mut self, frames: &[Vec<u8>], gap: u64, ready: u64, delay: u64) -> u64 {
+    /// Stalls of the input, and the most frames waiting for their decision
+    /// (last beat in, decision not yet popped) at any time.
+    fn run(&mut self, frames: &[Vec<u8>], gap: u64, ready: u64, delay: u64) -> (u64, usize) {
         let mut beats: VecDeque<(usize, u64, u8, bool)> = frames
             .iter()
             .enumerate()
@@ -49,6 +52,7 @@ impl<const A: usize> Bench<A> {
         let mut out_meta: Option<Egress> = None;
         let mut received = 0usize;
         let mut stalls = 0;
+        let (mut waiting, mut most_waiting) = (0usize, 0usize);
         let mut offering = false;
         while received < frames.len() {
             assert!(self.cycle < 1_000_000, "stuck");
@@ -100,6 +104,7 @@ impl<const A: usize> Bench<A> {
             }
             if offering {
                 if u.in_ready.val() {
+                    waiting += beats.front().is_some_and(|b| b.3) as usize;
                     beats.pop_front();
                     offering = false;
                 } else {
@@ -109,7 +114,9 @@ impl<const A: usize> Bench<A> {
             if u.decision_pop.val() {
                 assert!(head.is_some(), "pop without a decision");
                 decisions.pop_front();
+                waiting -= 1;
             }
+            most_waiting = most_waiting.max(waiting);
             if u.out_valid.val() && u.out_ready.val() {
                 let meta = u.out_meta.val();
                 if let Some(m) = out_meta {
@@ -135,7 +142,7 @@ impl<const A: usize> Bench<A> {
             self.settle();
             self.cycle += 1;
         }
-        stalls
+        (stalls, most_waiting)
     }
 }
 
@@ -150,7 +157,7 @@ fn random_frames(rng: &mut Rng, n: usize, max: u64) -> Vec<Vec<u8>> {
 fn packet_buffer_back_to_back_minimum_frames_never_stall() {
     let mut b = Bench::<11>::new(1);
     let frames: Vec<Vec<u8>> = (0..200).map(|i| vec![i as u8; 64]).collect();
-    let stalls = b.run(&frames, 0, 100, 12);
+    let (stalls, _) = b.run(&frames, 0, 100, 12);
     assert_eq!(stalls, 0);
 }
 
@@ -162,6 +169,18 @@ fn packet_buffer_gaps_and_backpressure() {
     frames.push(vec![0x55; 9200]);
     frames.extend(random_frames(&mut rng, 20, 100));
     b.run(&frames, 30, 60, 15);
+}
+
+#[test]
+fn packet_buffer_holds_at_most_max_frames_waiting_for_a_decision() {
+    // One-beat frames back to back whose decisions come 60 cycles late:
+    // the input stops at 16 (the bench's `max_frames`) frames waiting, and
+    // no earlier than 15 (a pop counts a cycle late).
+    let mut b = Bench::<11>::new(6);
+    let frames: Vec<Vec<u8>> = (0..300).map(|i| vec![i as u8; 8]).collect();
+    let (stalls, most) = b.run(&frames, 0, 100, 60);
+    assert!(stalls > 0, "the input never stalled");
+    assert!((15..=16).contains(&most), "{most} frames waited for a decision");
 }
 
 #[test]
