@@ -343,21 +343,15 @@ def _read_pcapng(data):
             if lt != 1:
                 raise CaptureError("interface link type %d is not Ethernet" % lt, code)
             ifaces.append(snap)
-        elif btype == 6:
-            ifid, _th, _tl, caplen, _olen = struct.unpack(e + "IIIII", body[:20])
+        elif btype in (6, 2):
+            # An Enhanced Packet Block, or the obsolete Packet Block, read
+            # alike but for its 16-bit interface id.
+            fields = struct.unpack(e + ("IIIII" if btype == 6 else "HHIIII"), body[:20])
+            ifid, caplen = fields[0], fields[-2]
             if ifid >= len(ifaces):
-                raise CaptureError("EPB for unknown interface", code)
+                raise CaptureError("packet block for unknown interface", code)
             if 20 + caplen > len(body):
-                raise CaptureError("EPB caplen beyond block", code)
-            yield body[20:20 + caplen]
-            nframes += 1
-        elif btype == 2:
-            # obsolete Packet Block: read like an EPB (interface id is 16 bits)
-            ifid, _drops, _th, _tl, caplen, _olen = struct.unpack(e + "HHIIII", body[:20])
-            if ifid >= len(ifaces):
-                raise CaptureError("PB for unknown interface", code)
-            if 20 + caplen > len(body):
-                raise CaptureError("PB caplen beyond block", code)
+                raise CaptureError("packet block caplen beyond block", code)
             yield body[20:20 + caplen]
             nframes += 1
         elif btype == 3:
