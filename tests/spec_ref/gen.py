@@ -1,9 +1,11 @@
-#!/usr/bin/env python3
-"""Random valid and adversarial Ethernet frames (seeded), and a pcap writer."""
+"""Random valid and adversarial Ethernet frames (seeded: the same seed gives
+the same frames), and a pcap writer, for run.py."""
 import random
 import struct
 
-GROUP_MAC = bytes.fromhex("020000000002")  # test.toml group_mac
+# test.toml's group_mac, so that most frames pass step 1 under test.toml too;
+# the rule ports of the configs, so that rules match often.
+GROUP_MAC = bytes.fromhex("020000000002")
 RULE_PORTS = [443, 53]
 
 V4POOL = [bytes([10, 0, 0, i]) for i in range(1, 5)] + [bytes([192, 168, 1, 1]), bytes([8, 8, 8, 8])]
@@ -18,6 +20,8 @@ class G:
     def rb(self, n):
         return bytes(self.r.getrandbits(8) for _ in range(n))
 
+    # 1.0 while a frame is adversarial, 0.0 while it is meant to be valid
+    # (set per frame by frame()).
     a = 1.0
 
     def chance(self, p):
@@ -62,7 +66,7 @@ class G:
         return self.r.choice([6, 6, 17, 17, 132, 1, 58, 47, 50, 51, 2, 41, 0, 89, 253, self.r.getrandbits(8)])
 
     # ---------------------------------------------------------- IPv4
-    def ipv4(self, proto=None, payload=None, inner=False, depth=0):
+    def ipv4(self, proto=None, payload=None, depth=0):
         r = self.r
         if proto is None:
             proto = self.pick_proto()
@@ -110,7 +114,7 @@ class G:
         n = r.choice([0, 0, 1, 1, 2, 2, 3]) if self.a else r.choice([0, 0, 0, 1, 2])
         return [(r.choice([0, 43, 60]), r.choice([0, 0, 0, 1, 2, 3, 5, 8, 10])) for _ in range(n)]
 
-    def ipv6(self, proto=None, payload=None, inner=False, depth=0, chain=None):
+    def ipv6(self, proto=None, payload=None, depth=0, chain=None):
         r = self.r
         if chain is None:
             chain = self.ext_chain()

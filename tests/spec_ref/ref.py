@@ -1,11 +1,11 @@
-#!/usr/bin/env python3
 """An independent reading of SPEC.md (the distributor contract), written from
 SPEC.md alone, to check the Rust model's command line frame by frame
-(tests/spec_ref.rs runs it through run.py).  Usage:
-  ref.py classify --config C --pcap P --table TABLE.csv [--ingress-port N]
-  ref.py hash --input HEX [--key HEX]
-The allocation table (implementation-specific layout) is taken from
-`flowdist table --config C --format csv` (columns group,index,tmm).
+(run.py drives it; tests/spec_ref.rs runs run.py).  Standard library only;
+Python 3.11 or later for tomllib.
+
+The allocation table's layout is the implementation's, not the contract's,
+so it is taken from `flowdist table --config C --format csv`
+(columns group,index,tmm).
 """
 import struct
 import sys
@@ -13,7 +13,8 @@ import sys
 try:
     import tomllib
 except ImportError:
-    sys.exit("spec_ref needs Python 3.11 or later (tomllib): apt-get install python3")
+    sys.exit("tests/spec_ref needs python3 >= 3.11 (for tomllib); this is Python %d.%d: "
+             "apt-get install python3" % sys.version_info[:2])
 
 WINDOW = 128
 DEFAULT_KEY = bytes.fromhex(
@@ -24,13 +25,7 @@ EXT_SKIP = (0, 43, 60)
 PORT_PROTOS = (6, 17, 132)
 
 
-class HashKeyError(ValueError):
-    pass
-
-
 def toeplitz(key: bytes, data: bytes) -> int:
-    if len(key) < len(data) + 4:
-        raise HashKeyError("key must be at least 4 bytes longer than the input")
     kint = int.from_bytes(key, "big")
     klen = len(key) * 8
     result = 0
@@ -44,7 +39,7 @@ def toeplitz(key: bytes, data: bytes) -> int:
 
 
 class Config:
-    def __init__(self, path, table_csv=None):
+    def __init__(self, path, table_csv):
         with open(path, "rb") as f:
             c = tomllib.load(f)
         gm = c.get("group_mac")
@@ -60,12 +55,7 @@ class Config:
         self.rules = [(r["port"], r["group"]) for r in c.get("rule", [])]
         self.ingress = {i["port"]: i["forward_to"] for i in c.get("ingress", [])}
         self.table = {}
-        if table_csv:
-            self.load_table(table_csv)
-
-    def load_table(self, path):
-        with open(path) as f:
-            lines = f.read().split("\n")
+        lines = table_csv.split("\n")
         assert lines[0].strip() == "group,index,tmm", lines[0]
         for ln in lines[1:]:
             if not ln.strip():
@@ -128,7 +118,7 @@ def decide_l3(cfg, src16, dst16, proto, inner):
     return lookup(cfg, "l3", 0, key, inner)
 
 
-def try_inner(cfg, f, n, lim, h, family, ip_end_outer=1 << 30):
+def try_inner(cfg, f, lim, h, family):
     """Step 6: h = start of the ICMP header. Returns a Row or None (decide on outer)."""
     if h + 8 > lim:
         return None
@@ -226,8 +216,6 @@ def classify(cfg, f: bytes, ingress_port=0) -> Row:
             return M('if f[o] >> 4 != 6')
         if o + 40 > n:
             return M('if o + 40 > n')
-        if o + 40 > WINDOW:
-            return C('v6 hdr past window')  # cannot happen (o <= 22)
         plen = be16(f, o + 4)
         nh = f[o + 6]
         h = o + 40
@@ -256,11 +244,11 @@ def classify(cfg, f: bytes, ingress_port=0) -> Row:
     lim = min(n, WINDOW)
     # 6. ICMP errors
     if family == 4 and proto == 1 and l4 + 8 <= lim and f[l4] in ICMP4_ERR:
-        r = try_inner(cfg, f, n, lim, l4, 4, ip_end)
+        r = try_inner(cfg, f, lim, l4, 4)
         if r is not None:
             return r
     if family == 6 and proto == 58 and l4 + 8 <= lim and f[l4] in ICMP6_ERR:
-        r = try_inner(cfg, f, n, lim, l4, 6, ip_end)
+        r = try_inner(cfg, f, lim, l4, 6)
         if r is not None:
             return r
     # 7. transport with ports
@@ -365,45 +353,3 @@ def _read_pcapng(data):
             nframes += 1
         pos += blen
 
-
-def main(argv):
-    import argparse
-    ap = argparse.ArgumentParser()
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    c = sub.add_parser("classify")
-    c.add_argument("--config", required=True)
-    c.add_argument("--pcap", required=True)
-    c.add_argument("--table", required=True)
-    c.add_argument("--ingress-port", type=int, default=0)
-    h = sub.add_parser("hash")
-    h.add_argument("--input", required=True)
-    h.add_argument("--key", default=None)
-    a = ap.parse_args(argv)
-    if a.cmd == "hash":
-        key = bytes.fromhex(a.key) if a.key else DEFAULT_KEY
-        try:
-            print("%08x" % toeplitz(key, bytes.fromhex(a.input)))
-        except HashKeyError as ex:
-            print("error: %s" % ex, file=sys.stderr)
-            return 1
-        return 0
-    cfg = Config(a.config, a.table)
-    out = sys.stdout
-    out.write("frame,verdict,inner,group,key,hash,index,tmm,port\n")
-    try:
-        with open(a.pcap, "rb") as fh:
-            data = fh.read()
-        for i, fr in enumerate(read_frames(data), 1):
-            out.write(classify(cfg, fr, a.ingress_port).csv(i) + "\n")
-    except CaptureError as ex:
-        out.flush()
-        print("error: %s" % ex, file=sys.stderr)
-        return ex.code
-    except OSError as ex:
-        print("error: %s" % ex, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -45,26 +45,29 @@ def main():
     ap.add_argument("--pcap", nargs="*", default=[])
     ap.add_argument("--ingress-port", type=int, nargs="*", default=[0])
     a = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="spec_ref")
-    generated = os.path.join(tmp, "generated.pcap")
+    with tempfile.TemporaryDirectory(prefix="spec_ref") as tmp:
+        return compare(a, os.path.join(tmp, "generated.pcap"))
+
+
+def compare(a, generated):
+    """Writes a.frames frames to `generated`, compares there and on a.pcap;
+    returns the exit status."""
     g = gen.G(a.seed)
     with open(generated, "wb") as f:
         f.write(gen.pcap([g.frame() for _ in range(a.frames)]))
-    compared, bad = 0, []
+    compared, bad, per_source = 0, [], {}
     for c in a.config:
         t = subprocess.run([a.flowdist, "table", "--config", c, "--format", "csv"], capture_output=True, text=True)
         if t.returncode != 0:
             sys.exit("flowdist table --config %s failed: %s" % (c, t.stderr.strip()))
-        table = os.path.join(tmp, "table.csv")
-        with open(table, "w") as f:
-            f.write(t.stdout)
-        cfg = ref.Config(c, table)
+        cfg = ref.Config(c, t.stdout)
         for p in [generated] + a.pcap:
             for ingress in a.ingress_port:
                 where = "%s, %s, ingress %d" % (os.path.basename(p), os.path.basename(c), ingress)
                 out = subprocess.run([a.flowdist, "classify", "--config", c, "--pcap", p, "--format", "csv",
                                       "--ingress-port", str(ingress)], capture_output=True, text=True)
                 rc, rows, frames, why = classify_ref(cfg, p, ingress)
+                per_source[p] = len(rows)
                 # Both print the header first; a capture that is not one
                 # (exit 2 before any frame) may print nothing at all.
                 got = [ln for ln in out.stdout.split("\n")[1:] if ln]
@@ -75,15 +78,17 @@ def main():
                     bad.append("%s: flowdist %d rows, reference %d" % (where, len(got), len(rows)))
                 for i, (x, y) in enumerate(zip(got, rows)):
                     if x != y:
-                        bad.append("%s, frame %d (%s)\n  frame     %s\n  flowdist  %s\n  reference %s"
-                                   % (where, i + 1, why[i], frames[i].hex(), x, y))
+                        # why: the reference's early exit, if it took one
+                        bad.append("%s, frame %d%s\n  frame     %s\n  flowdist  %s\n  reference %s"
+                                   % (where, i + 1, " (%s)" % why[i] if why[i] else "", frames[i].hex(), x, y))
                 compared += min(len(got), len(rows))
     if bad:
         print("spec_ref: %d differences in %d rows; the first:" % (len(bad), compared))
         print("\n".join(bad[:SHOW]))
         return 1
-    print("spec_ref: %d rows agree (%d generated frames, %d captures, %d configs, ingress %s)"
-          % (compared, a.frames, len(a.pcap), len(a.config), a.ingress_port))
+    captured = sum(per_source[p] for p in a.pcap)
+    print("spec_ref: %d rows agree: %d generated frames, %d frames in %d captures; %d configs x ingress ports %s"
+          % (compared, per_source[generated], captured, len(a.pcap), len(a.config), a.ingress_port))
     return 0
 
 
