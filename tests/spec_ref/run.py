@@ -21,19 +21,16 @@ import ref  # noqa: E402
 SHOW = 5
 
 
-def classify_ref(cfg, path, ingress):
-    """(exit status, CSV lines, frames, reasons) as ref.py sees the capture."""
-    rows, frames, why = [], [], []
+def read_ref(path):
+    """(exit status, frames) as ref.py reads the capture: the frames before
+    a problem, and the problem's exit status."""
+    frames = []
     try:
         with open(path, "rb") as f:
-            for i, fr in enumerate(ref.read_frames(f.read()), 1):
-                r = ref.classify(cfg, fr, ingress)
-                rows.append(r.csv(i))
-                frames.append(fr)
-                why.append(r.why)
+            frames.extend(ref.read_frames(f.read()))
     except ref.CaptureError as ex:
-        return ex.code, rows, frames, why
-    return 0, rows, frames, why
+        return ex.code, frames
+    return 0, frames
 
 
 def main():
@@ -55,19 +52,21 @@ def compare(a, generated):
     g = gen.G(a.seed)
     with open(generated, "wb") as f:
         f.write(gen.pcap([g.frame() for _ in range(a.frames)]))
-    compared, bad, per_source = 0, [], {}
+    # Read once: only the decisions depend on the config and ingress port.
+    captures = {p: read_ref(p) for p in [generated] + a.pcap}
+    compared, bad = 0, []
     for c in a.config:
         t = subprocess.run([a.flowdist, "table", "--config", c, "--format", "csv"], capture_output=True, text=True)
         if t.returncode != 0:
             sys.exit("flowdist table --config %s failed: %s" % (c, t.stderr.strip()))
         cfg = ref.Config(c, t.stdout)
-        for p in [generated] + a.pcap:
+        for p, (rc, frames) in captures.items():
             for ingress in a.ingress_port:
                 where = "%s, %s, ingress %d" % (os.path.basename(p), os.path.basename(c), ingress)
                 out = subprocess.run([a.flowdist, "classify", "--config", c, "--pcap", p, "--format", "csv",
                                       "--ingress-port", str(ingress)], capture_output=True, text=True)
-                rc, rows, frames, why = classify_ref(cfg, p, ingress)
-                per_source[p] = len(rows)
+                decided = [ref.classify(cfg, fr, ingress) for fr in frames]
+                rows = [r.csv(i) for i, r in enumerate(decided, 1)]
                 # Both print the header first; a capture that is not one
                 # (exit 2 before any frame) may print nothing at all.
                 got = [ln for ln in out.stdout.split("\n")[1:] if ln]
@@ -80,15 +79,15 @@ def compare(a, generated):
                     if x != y:
                         # why: the reference's early exit, if it took one
                         bad.append("%s, frame %d%s\n  frame     %s\n  flowdist  %s\n  reference %s"
-                                   % (where, i + 1, " (%s)" % why[i] if why[i] else "", frames[i].hex(), x, y))
+                                   % (where, i + 1, " (%s)" % decided[i].why if decided[i].why else "", frames[i].hex(), x, y))
                 compared += min(len(got), len(rows))
     if bad:
         print("spec_ref: %d differences in %d rows; the first:" % (len(bad), compared))
         print("\n".join(bad[:SHOW]))
         return 1
-    captured = sum(per_source[p] for p in a.pcap)
+    captured = sum(len(captures[p][1]) for p in a.pcap)
     print("spec_ref: %d rows agree: %d generated frames, %d frames in %d captures; %d configs x ingress ports %s"
-          % (compared, per_source[generated], captured, len(a.pcap), len(a.config), a.ingress_port))
+          % (compared, len(captures[generated][1]), captured, len(a.pcap), len(a.config), a.ingress_port))
     return 0
 
 
