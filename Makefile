@@ -5,7 +5,8 @@
 #   make lint                      Verilator lint + iverilog -g2005 of the core
 #   make synth TARGET=<t> [SEED="1 2 3"]   size and Fmax of the core, t = ecp5-25f|ecp5-85f|ice40-hx8k|xilinx;
 #                                  SEED: nextpnr's placer seed, or several (one place and route each,
-#                                  the fastest is the result, every seed's Fmax in its JSON)
+#                                  the fastest is the result, every seed's Fmax in its JSON; default: the
+#                                  target's seeds in scripts/synth.py, the core's best placement found)
 #   make synth-block BLOCK=<b> TARGET=<t>   one block alone, b = toeplitz|alloc_table|counters|hash_lookup
 #   make report [SEED=…]           the core on every target (make -j2 report: two at a time), then
 #                                  one table of the core's results, also written into README.md

