@@ -1,7 +1,10 @@
 //! The patched rust-hdl-core (vendor/README.md), which every block's
 //! simulation rests on, held to what 0.46.0 computed:
 //! - `Bits` of up to 32 bits shift in a u64 instead of a BigUint: the
-//!   value shifted in unbounded arithmetic, cut to the width.
+//!   value shifted in unbounded arithmetic, cut to the width;
+//! - an `In` reads what its driver assigned in the same pass: flip-flops
+//!   at every depth of the hierarchy still sample together, each stage of
+//!   a pipeline that runs down and up the hierarchy adds one clock.
 
 use proptest::prelude::*;
 use rust_hdl::prelude::*;
@@ -57,3 +60,87 @@ fn rust_hdl_patch_shift_edges() {
     assert_eq!((one << 1u64).to_u64(), 0);
 }
 
+/// One flip-flop stage, a level below its parent.
+#[derive(LogicBlock, Default)]
+struct Stage {
+    clock: Signal<In, Clock>,
+    d: Signal<In, Bits<8>>,
+    q: Signal<Out, Bits<8>>,
+    r: DFF<Bits<8>>,
+}
+
+impl Logic for Stage {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, r);
+        self.r.d.next = self.d.val();
+        self.q.next = self.r.q.val();
+    }
+}
+
+/// A stage nested one level deeper, then a stage of its own.
+#[derive(LogicBlock, Default)]
+struct Nest {
+    clock: Signal<In, Clock>,
+    d: Signal<In, Bits<8>>,
+    q: Signal<Out, Bits<8>>,
+    inner: Stage,
+    r: DFF<Bits<8>>,
+}
+
+impl Logic for Nest {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, r);
+        self.inner.clock.next = self.clock.val();
+        self.inner.d.next = self.d.val();
+        self.r.d.next = self.inner.q.val();
+        self.q.next = self.r.q.val();
+    }
+}
+
+/// Flip-flops at depths 1, 3, 2, 3, 2 and 1 in a row, the value running
+/// down and up the hierarchy: `q` must be `d` delayed by six clocks.
+#[derive(LogicBlock, Default)]
+struct Chain {
+    clock: Signal<In, Clock>,
+    d: Signal<In, Bits<8>>,
+    q: Signal<Out, Bits<8>>,
+    first: DFF<Bits<8>>,
+    a: Nest,
+    b: Nest,
+    last: DFF<Bits<8>>,
+}
+
+impl Logic for Chain {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, first, last);
+        self.a.clock.next = self.clock.val();
+        self.b.clock.next = self.clock.val();
+        self.first.d.next = self.d.val();
+        self.a.d.next = self.first.q.val();
+        self.b.d.next = self.a.q.val();
+        self.last.d.next = self.b.q.val();
+        self.q.next = self.last.q.val();
+    }
+}
+
+#[test]
+fn rust_hdl_patch_flip_flops_sample_together_at_every_depth() {
+    let mut uut = Chain::default();
+    uut.connect_all();
+    check_all(&uut).unwrap();
+    let mut seen = Vec::new();
+    for t in 0u64..40 {
+        uut.d.next = (t + 1).into();
+        uut.clock.next = Clock { clk: false };
+        assert!(simulate(&mut uut, 50), "the chain does not settle");
+        seen.push(uut.q.val().to_u64());
+        uut.clock.next = Clock { clk: true };
+        assert!(simulate(&mut uut, 50), "the chain does not settle");
+    }
+    // Sampled before clock t: the value driven at clock t - 6.
+    let want: Vec<u64> = (0u64..40).map(|t| t.saturating_sub(5)).collect();
+    assert_eq!(seen, want);
+}

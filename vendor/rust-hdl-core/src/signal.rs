@@ -347,8 +347,13 @@ impl<T: Synth> Signal<Local, T> {
 }
 
 impl<T: Synth> Signal<In, T> {
+    /// flowdist patch: what the driver assigned, as `Out` and `Local` read
+    /// (0.46.0 read the value latched at the end of the last pass). A
+    /// value then crosses into a block in the pass that assigns it instead
+    /// of one pass per level: the clock reaches every flip-flop in one
+    /// pass, and all of them sample in the next, before any has changed.
     pub fn val(&self) -> T {
-        self.val
+        self.next
     }
 }
 
