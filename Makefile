@@ -85,8 +85,8 @@ FORCE:
 #   make sim PCAP=<file> [ENGINE=rust-hdl|verilator] [SIM_FLAGS="--gaps --backpressure --seed 2 --vcd build/sim.vcd"]
 #                                  one capture through the core, checked frame by frame
 #   make cosim                     every Ethernet capture in ../shared/pcaps through Verilator in
-#                                  the three traffic modes, then the long tests (rust-hdl captures
-#                                  and 100k adversarial frames, cargo test -- --ignored)
+#                                  the three traffic modes, then the co-verification tests with
+#                                  the long one (100k adversarial frames through rust-hdl)
 ENGINE ?= rust-hdl
 SIM_FLAGS ?=
 PCAPS ?= ../shared/pcaps
