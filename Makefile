@@ -90,7 +90,7 @@ FORCE:
 ENGINE ?= rust-hdl
 SIM_FLAGS ?=
 PCAPS ?= ../shared/pcaps
-FLOWDIST := target/release/flowdist
+FLOWDIST := $(or $(CARGO_TARGET_DIR),target)/release/flowdist
 
 .PHONY: sim cosim
 
