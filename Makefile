@@ -99,7 +99,7 @@ sim:
 	cargo build --release -q
 	$(FLOWDIST) sim --config $(CONFIG) --pcap $(PCAP) --engine $(ENGINE) $(SIM_FLAGS)
 
-# A capture that is not Ethernet is refused (exit 2) and listed; a mismatch
+# A capture flowdist sim refuses (exit 2: not Ethernet, or no frame) is listed; a mismatch
 # (exit 1) fails the target after every capture has run.
 cosim:
 	@command -v verilator >/dev/null || { echo "make cosim: verilator missing: apt-get install verilator (Debian package verilator, or make deps)"; exit 2; }
@@ -112,7 +112,7 @@ cosim:
 	    if [ $$rc != 0 ]; then failed="$$failed $$f($$m)"; fi; \
 	  done; \
 	done; \
-	echo "cosim: not Ethernet, skipped:$$skipped"; \
+	echo "cosim: refused (not Ethernet, or no frame), skipped:$$skipped"; \
 	if [ -n "$$failed" ]; then echo "cosim: MISMATCHES in:$$failed"; exit 1; fi
 	cargo test --release --test sim_engines -- --include-ignored
 
