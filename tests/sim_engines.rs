@@ -6,7 +6,7 @@
 //! captures, every Ethernet capture in ../shared/pcaps, a live table
 //! change, runt / MAC error / jumbo frames; seeded adversarial frames,
 //! `VERILATOR_FRAMES` through Verilator and `RUST_HDL_FRAMES` through
-//! rust-hdl, which simulates the full core about 70 times slower (17-19 k
+//! rust-hdl, which simulates the full core about 65 times slower (19-21 k
 //! cycles/s). `RUST_HDL_FRAMES_LONG` adversarial frames through rust-hdl
 //! (about 7 minutes) are `#[ignore]`d and run by `make cosim`.
 //!

@@ -238,13 +238,15 @@ impl<D: Direction, T: Synth> Block for Signal<D, T> {
 }
 
 impl Signal<In, Clock> {
+    // flowdist patch: an edge is seen in the pass that drives it, as `val`
+    // now reads (0.46.0: in the pass after it was latched, one pass later).
     #[inline(always)]
     pub fn pos_edge(&self) -> bool {
-        self.changed && self.val.clk && !self.prev.clk
+        self.next.clk && !self.val.clk
     }
     #[inline(always)]
     pub fn neg_edge(&self) -> bool {
-        self.changed && !self.val.clk && self.prev.clk
+        !self.next.clk && self.val.clk
     }
 }
 
@@ -351,7 +353,7 @@ impl<T: Synth> Signal<In, T> {
     /// (0.46.0 read the value latched at the end of the last pass). A
     /// value then crosses into a block in the pass that assigns it instead
     /// of one pass per level: the clock reaches every flip-flop in one
-    /// pass, and all of them sample in the next, before any has changed.
+    /// pass, and (with `pos_edge` above) all of them sample in that pass.
     pub fn val(&self) -> T {
         self.next
     }
