@@ -8,7 +8,7 @@
 //! `VERILATOR_FRAMES` through Verilator and `RUST_HDL_FRAMES` through
 //! rust-hdl, which simulates the full core about 65 times slower (19-21 k
 //! cycles/s). `RUST_HDL_FRAMES_LONG` adversarial frames through rust-hdl
-//! (about 7 minutes) are `#[ignore]`d and run by `make cosim`.
+//! (about 6 minutes) are `#[ignore]`d and run by `make cosim`.
 //!
 //! The Verilator tests fail, naming the Debian package, when verilator is
 //! missing.
