@@ -23,7 +23,6 @@ pub fn get_signal_id() -> usize {
 pub struct Signal<D: Direction, T: Synth> {
     pub next: T,
     val: T,
-    prev: T,
     pub changed: bool,
     claimed: bool,
     id: usize,
@@ -223,7 +222,6 @@ impl<D: Direction, T: Synth> Block for Signal<D, T> {
     fn update_all(&mut self) {
         self.changed = self.val != self.next;
         if self.changed {
-            self.prev = self.val;
             self.val = self.next;
         }
     }
@@ -239,7 +237,8 @@ impl<D: Direction, T: Synth> Block for Signal<D, T> {
 
 impl Signal<In, Clock> {
     // flowdist patch: an edge is seen in the pass that drives it, as `val`
-    // now reads (0.46.0: in the pass after it was latched, one pass later).
+    // now reads (0.46.0: in the pass after it was latched, one pass later,
+    // from a `prev` copy that every latch kept and nothing else reads).
     #[inline(always)]
     pub fn pos_edge(&self) -> bool {
         self.next.clk && !self.val.clk
@@ -255,7 +254,6 @@ impl<T: Synth> Signal<Out, T> {
         Self {
             next: init,
             val: init,
-            prev: init,
             changed: false,
             claimed: false,
             id: get_signal_id(),
@@ -281,7 +279,6 @@ impl<D: Direction, T: Synth> Default for Signal<D, T> {
         Self {
             next: T::default(),
             val: T::default(),
-            prev: T::default(),
             changed: false,
             claimed: false,
             id: get_signal_id(),
