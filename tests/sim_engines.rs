@@ -123,17 +123,17 @@ fn generated_capture(seed: u64, connections: usize) -> Stimulus {
 }
 
 /// Each capture in its own run, in every mode.
-fn all_captures(kind: EngineKind, modes: &[Mode]) {
+fn all_captures(kind: EngineKind) {
     let config = Config::builtin();
     let mut frames = 0;
     for (path, stim) in ethernet_captures() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        for mode in modes {
+        for mode in &MODES {
             run_clean(kind, &config, &stim, mode, &name);
         }
         frames += stim.frames.len();
     }
-    eprintln!("{frames} capture frames through {} in each of {} modes", kind.name(), modes.len());
+    eprintln!("{frames} capture frames through {} in each of {} modes", kind.name(), MODES.len());
 }
 
 #[test]
@@ -154,12 +154,12 @@ fn sim_generated_captures_verilator() {
 
 #[test]
 fn sim_shared_captures_verilator() {
-    all_captures(EngineKind::Verilator, &MODES);
+    all_captures(EngineKind::Verilator);
 }
 
 #[test]
 fn sim_shared_captures_rust_hdl() {
-    all_captures(EngineKind::RustHdl, &MODES);
+    all_captures(EngineKind::RustHdl);
 }
 
 /// `n` adversarial frames split over the three modes, on the rich config;
@@ -212,8 +212,8 @@ fn sim_adversarial_rust_hdl_long() {
 }
 
 /// Group 0 loses TMM 3 mid-capture: the new tables are written through the
-/// control port while frames flow, then committed.
-fn live_table_change(kind: EngineKind, connections: usize, modes: &[Mode]) {
+/// control port while frames flow, then committed; in every mode.
+fn live_table_change(kind: EngineKind, connections: usize) {
     let config = Config::builtin();
     let frames = stimulus::demo(21, connections);
     let mut tables = config.tables();
@@ -224,7 +224,7 @@ fn live_table_change(kind: EngineKind, connections: usize, modes: &[Mode]) {
     stim.table_change = Some(sim::control::table_change(10, tables.clone()));
     let before = Distributor::new(&config);
     let after = Distributor::with_tables(&config, tables);
-    for mode in modes {
+    for mode in &MODES {
         let outcome = run_clean(kind, &config, &stim, mode, "live table change");
         let r = &outcome.report;
         let commit = outcome.record.commit_cycle.expect("the commit was written");
@@ -244,20 +244,20 @@ fn live_table_change(kind: EngineKind, connections: usize, modes: &[Mode]) {
 #[test]
 fn sim_live_table_change_rust_hdl() {
     // 8193 control writes (two groups, the commit): traffic outlasts them.
-    live_table_change(EngineKind::RustHdl, 130, &MODES);
+    live_table_change(EngineKind::RustHdl, 130);
 }
 
 #[test]
 fn sim_live_table_change_verilator() {
-    live_table_change(EngineKind::Verilator, 3000, &MODES);
+    live_table_change(EngineKind::Verilator, 3000);
 }
 
 /// Runts, MAC-errored frames and jumbo frames, with the behaviour the
 /// README documents: a frame under 14 bytes is `malformed`; a frame the MAC
 /// flags is `malformed` whatever it holds (and whatever its ingress port);
 /// a 9200-byte frame is decided on its first 128 bytes like any other and
-/// leaves whole.
-fn runt_error_jumbo(kind: EngineKind, modes: &[Mode]) {
+/// leaves whole. In every mode.
+fn runt_error_jumbo(kind: EngineKind) {
     let config = Config::builtin();
     let dist = Distributor::new(&config);
     let mut rng = model::frame_build::Rng::new(5);
@@ -293,7 +293,7 @@ fn runt_error_jumbo(kind: EngineKind, modes: &[Mode]) {
     }
     assert!(jumbo.len() >= 9000);
     let stim = Stimulus::from_frames(frames);
-    for mode in modes {
+    for mode in &MODES {
         let outcome = run_clean(kind, &config, &stim, mode, "runt / MAC error / jumbo");
         let jumbo_out = outcome.record.outputs.iter().filter(|o| o.data.len() == jumbo.len()).count();
         assert_eq!(jumbo_out, 3, "the jumbo frames leave whole");
@@ -303,10 +303,10 @@ fn runt_error_jumbo(kind: EngineKind, modes: &[Mode]) {
 #[test]
 fn sim_runt_mac_error_jumbo_rust_hdl() {
     // The most adversarial mode only: 3450 cycles of jumbo frames.
-    runt_error_jumbo(EngineKind::RustHdl, &MODES);
+    runt_error_jumbo(EngineKind::RustHdl);
 }
 
 #[test]
 fn sim_runt_mac_error_jumbo_verilator() {
-    runt_error_jumbo(EngineKind::Verilator, &MODES);
+    runt_error_jumbo(EngineKind::Verilator);
 }
