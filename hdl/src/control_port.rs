@@ -59,6 +59,10 @@ use crate::decide::RULES;
 /// (one-hot), the third its value (the address decode and a 17-way
 /// multiplexer in one cycle were the core's critical path on ECP5).
 pub const CONTROL_READ_LATENCY: usize = 3;
+/// Cycles from `ctrl_write` to the blocks seeing the write (two registers
+/// behind the bus register); the commit alone is passed on in the write
+/// cycle.
+pub const CONTROL_WRITE_LATENCY: usize = 3;
 /// The address decode, one bit per register or page: bit a for address
 /// a < 10, then the rules, the key words, pages 1-4 and the counters.
 /// (`update` writes these bit numbers as literals: hdl_gen emits a constant's

@@ -675,24 +675,39 @@ pub const BUFFER_ADDR_BITS_RANGE: std::ops::RangeInclusive<usize> = 7..=12;
 /// sub-modules are prefixed `flowdist_core__`).
 pub fn flowdist_core_verilog(config: &model::Config, buffer_addr_bits: usize) -> Result<String, String> {
     fn generate<const A: usize>(config: &model::Config) -> Result<String, String> {
-        let mut core = FlowdistCore::<A>::new(config)?;
-        core.connect_all();
-        check_all(&mut core).map_err(|e| format!("core check: {e:?}"))?;
-        Ok(flatten_names(&generate_verilog(&core), "flowdist_core"))
+        top_verilog(FlowdistCore::<A>::new(config)?)
     }
-    match buffer_addr_bits {
-        7 => generate::<7>(config),
-        8 => generate::<8>(config),
-        9 => generate::<9>(config),
-        10 => generate::<10>(config),
-        11 => generate::<11>(config),
-        12 => generate::<12>(config),
-        a => Err(format!(
-            "a packet buffer of 2^{a} beats is not offered: {}..={}",
-            BUFFER_ADDR_BITS_RANGE.start(),
-            BUFFER_ADDR_BITS_RANGE.end()
-        )),
-    }
+    for_buffer_bits!(buffer_addr_bits, generate, config)
+}
+
+/// `generate::<A>(args)` for A = `bits` in [`BUFFER_ADDR_BITS_RANGE`], or
+/// the error that names the range.
+#[macro_export]
+macro_rules! for_buffer_bits {
+    ($bits:expr, $generate:ident, $($arg:expr),*) => {
+        match $bits {
+            7 => $generate::<7>($($arg),*),
+            8 => $generate::<8>($($arg),*),
+            9 => $generate::<9>($($arg),*),
+            10 => $generate::<10>($($arg),*),
+            11 => $generate::<11>($($arg),*),
+            12 => $generate::<12>($($arg),*),
+            a => Err(format!(
+                "a packet buffer of 2^{a} beats is not offered: {}..={}",
+                $crate::flowdist_core::BUFFER_ADDR_BITS_RANGE.start(),
+                $crate::flowdist_core::BUFFER_ADDR_BITS_RANGE.end()
+            )),
+        }
+    };
+}
+pub use for_buffer_bits;
+
+/// A core's Verilog as `flowdist verilog` writes it: checked, top module
+/// `flowdist_core`, names flattened ([`flatten_names`]).
+pub fn top_verilog<B: Block>(mut core: B) -> Result<String, String> {
+    core.connect_all();
+    check_all(&mut core).map_err(|e| format!("core check: {e:?}"))?;
+    Ok(flatten_names(&generate_verilog(&core), "flowdist_core"))
 }
 
 /// rust-hdl's Verilog with hierarchical names flattened: every `$` between

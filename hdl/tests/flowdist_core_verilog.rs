@@ -1,13 +1,14 @@
-//! The core's generated Verilog (`flowdist_core_verilog`, what `flowdist
-//! verilog` writes): flat names, top `flowdist_core` with the documented
-//! ports, clean under `verilator --lint-only -Wno-WIDTH -Wno-SYMRSVDWORD` and
-//! `iverilog -g2005`; yosys synthesis for ECP5, iCE40 and Xilinx 7 (slow:
-//! `#[ignore]`, run by `cargo test -p flowdist-hdl --test
-//! flowdist_core_verilog -- --ignored`). A missing tool is a failure naming
-//! its Debian package.
+//! The cores' generated Verilog (`flowdist_core_verilog` and
+//! `flowdist_compact_verilog`, what `flowdist verilog [--compact]` writes):
+//! flat names, top `flowdist_core` with the documented ports, clean under
+//! `verilator --lint-only -Wno-WIDTH -Wno-SYMRSVDWORD` and `iverilog
+//! -g2005`; yosys synthesis for ECP5, iCE40 and Xilinx 7 (slow: `#[ignore]`,
+//! run by `cargo test -p flowdist-hdl --test flowdist_core_verilog --
+//! --ignored`). A missing tool is a failure naming its Debian package.
 
 use std::path::PathBuf;
 
+use hdl::flowdist_compact::{flowdist_compact_verilog, COMPACT_BUFFER_ADDR_BITS};
 use hdl::flowdist_core::{flowdist_core_verilog, DEFAULT_BUFFER_ADDR_BITS};
 use hdl::tool_run::{run_tool, verilator_lint};
 use model::Config;
@@ -41,43 +42,84 @@ const PORTS: [&str; 26] = [
     "ctrl_rvalid",
 ];
 
-/// The default core's Verilog in a fresh folder of its own.
-fn write_core(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowdist_core_verilog_{name}_{}", std::process::id()));
+/// The default core's Verilog, or the compact core's.
+fn verilog(compact: bool) -> String {
+    if compact {
+        flowdist_compact_verilog(&Config::builtin(), COMPACT_BUFFER_ADDR_BITS).unwrap()
+    } else {
+        flowdist_core_verilog(&Config::builtin(), DEFAULT_BUFFER_ADDR_BITS).unwrap()
+    }
+}
+
+/// A core's Verilog in a fresh folder of its own.
+fn write_core(name: &str, compact: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flowdist_core_verilog_{name}_{compact}_{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let text = flowdist_core_verilog(&Config::builtin(), DEFAULT_BUFFER_ADDR_BITS).unwrap();
+    let text = verilog(compact);
     let path = dir.join("flowdist_core.v");
     std::fs::write(&path, text).unwrap();
     path
 }
 
-#[test]
-fn flowdist_core_verilog_has_flat_names_and_the_documented_ports() {
-    let text = flowdist_core_verilog(&Config::builtin(), DEFAULT_BUFFER_ADDR_BITS).unwrap();
+fn flat_names_and_ports(compact: bool) {
+    let text = verilog(compact);
     assert!(!text.contains('$'), "no $ anywhere in the generated names");
     let header = text.lines().find(|l| l.starts_with("module flowdist_core(")).expect("top module flowdist_core");
     let ports: Vec<&str> = header["module flowdist_core(".len()..].trim_end_matches(");").split(',').collect();
     assert_eq!(ports, PORTS);
     assert!(!text.contains("module top"), "no module keeps rust-hdl's name");
+}
+
+#[test]
+fn flowdist_core_verilog_has_flat_names_and_the_documented_ports() {
+    flat_names_and_ports(false);
     assert!(flowdist_core_verilog(&Config::builtin(), 3).is_err(), "unsupported buffer size is an error");
 }
 
 #[test]
-fn flowdist_core_verilog_passes_verilator_lint() {
-    let path = write_core("verilator");
+fn flowdist_compact_verilog_has_the_cores_ports() {
+    flat_names_and_ports(true);
+    assert!(flowdist_compact_verilog(&Config::builtin(), 13).is_err(), "unsupported buffer size is an error");
+}
+
+fn lint(compact: bool) {
+    let path = write_core("verilator", compact);
     let dir = path.parent().unwrap();
     verilator_lint(dir, "flowdist_core", "flowdist_core.v");
 }
 
 #[test]
-fn flowdist_core_verilog_passes_iverilog() {
-    let path = write_core("iverilog");
+fn flowdist_core_verilog_passes_verilator_lint() {
+    lint(false);
+}
+
+#[test]
+fn flowdist_compact_verilog_passes_verilator_lint() {
+    lint(true);
+}
+
+fn iverilog(compact: bool) {
+    let path = write_core("iverilog", compact);
     let dir = path.parent().unwrap();
     run_tool(dir, "iverilog", &["-g2005", "-s", "flowdist_core", "-o", "flowdist_core.vvp", "flowdist_core.v"], "iverilog");
 }
 
+#[test]
+fn flowdist_core_verilog_passes_iverilog() {
+    iverilog(false);
+}
+
+#[test]
+fn flowdist_compact_verilog_passes_iverilog() {
+    iverilog(true);
+}
+
 fn synth(target: &str) {
-    let path = write_core(target);
+    synth_core(target, false);
+}
+
+fn synth_core(target: &str, compact: bool) {
+    let path = write_core(target, compact);
     let dir = path.parent().unwrap();
     let script = format!("read_verilog flowdist_core.v; synth_{target} -top flowdist_core; stat");
     run_tool(dir, "yosys", &["-q", "-p", &script], "yosys");
@@ -99,4 +141,10 @@ fn flowdist_core_verilog_synthesises_for_ice40() {
 #[ignore = "yosys synthesis of the whole core takes minutes"]
 fn flowdist_core_verilog_synthesises_for_xilinx() {
     synth("xilinx");
+}
+
+#[test]
+#[ignore = "yosys synthesis of the whole core takes minutes"]
+fn flowdist_compact_verilog_synthesises_for_ice40() {
+    synth_core("ice40", true);
 }
