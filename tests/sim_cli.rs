@@ -107,3 +107,36 @@ fn sim_cli_names_the_debian_package_when_verilator_is_missing() {
     assert!(err.contains("Debian package `verilator`"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--core compact`: the compact core, same summary, its own latency bound.
+#[test]
+fn sim_cli_runs_the_compact_core() {
+    let dir = temp_dir("compact");
+    let pcap = demo_pcap(&dir, 8);
+    let frames = model::capture::read_all(&pcap).unwrap().len();
+    let o = flowdist().args(["sim", "--core", "compact", "--pcap"]).arg(&pcap).output().unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("on rust-hdl, compact core (back-to-back, seed 1)"), "{out}");
+    assert!(out.contains(&format!("frames: {frames} in, {frames} out")), "{out}");
+    assert!(out.contains("mismatches: 0"), "{out}");
+    let bound = hdl::flowdist_compact::COMPACT_LATENCY_BOUND;
+    assert!(out.contains(&format!("bound {bound})")), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `flowdist verilog --compact` writes the compact core (its window RAM
+/// and walk are in it), with a 2 KiB buffer unless told otherwise.
+#[test]
+fn verilog_cli_writes_the_compact_core() {
+    let dir = temp_dir("verilog");
+    let o = flowdist().args(["verilog", "--compact", "--out"]).arg(&dir).output().unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(err.contains("compact core, 2 KiB packet buffer"), "{err}");
+    let v = std::fs::read_to_string(dir.join("flowdist_core.v")).unwrap();
+    assert!(v.contains("module flowdist_core__walk(") && v.contains("module flowdist_core__windows("), "compact blocks");
+    let o = flowdist().args(["verilog", "--compact", "--buffer-kib", "64", "--out"]).arg(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

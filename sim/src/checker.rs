@@ -165,7 +165,16 @@ fn describe_model(d: &Decision) -> String {
 
 /// The model's expectation for every frame of `stim`, given the record (for
 /// the frames' commit side). `after` = the distributor with the new tables.
-pub fn expectations(stim: &Stimulus, before: &Distributor, after: Option<&Distributor>, record: &Record) -> Vec<Expected> {
+/// A frame longer than `cut` bytes (a core's packet buffer,
+/// `CoreKind::expected_cut`) leaves cut to that length, as `malformed`,
+/// like a frame with a MAC error.
+pub fn expectations(
+    stim: &Stimulus,
+    before: &Distributor,
+    after: Option<&Distributor>,
+    record: &Record,
+    cut: usize,
+) -> Vec<Expected> {
     stim.frames
         .iter()
         .enumerate()
@@ -174,6 +183,10 @@ pub fn expectations(stim: &Stimulus, before: &Distributor, after: Option<&Distri
                 (Some(a), Some(c)) if record.inputs[i].last_in >= c => a,
                 _ => before,
             };
+            if f.data.len() > cut {
+                let decision = dist.classify_rx(&f.data, f.ingress, true);
+                return Expected { data: f.data[..cut].to_vec(), decision };
+            }
             let decision = dist.classify_rx(&f.data, f.ingress, f.mac_error);
             Expected { data: dist.egress().egress_frame(&f.data, &decision).into_owned(), decision }
         })

@@ -62,6 +62,8 @@ pub trait Engine {
     /// [`Engine::stop_trace`]).
     fn start_trace(&mut self, path: &std::path::Path) -> Result<(), EngineError>;
     fn stop_trace(&mut self) -> Result<(), EngineError>;
+    /// Which core is simulated (its latency bound and buffer size).
+    fn core(&self) -> crate::CoreKind;
     /// What the engine measured about itself, for the report (rust-hdl:
     /// how many evaluations of the whole design a cycle took).
     fn profile(&self) -> Option<String> {

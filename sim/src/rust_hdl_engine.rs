@@ -1,5 +1,6 @@
-//! Engine 1: the rust-hdl simulation of `hdl::FlowdistCore`, in a direct
-//! loop (no testbench threads: two settles per clock cycle).
+//! Engine 1: the rust-hdl simulation of a core (`hdl::FlowdistCore` or
+//! `hdl::FlowdistCompact`), in a direct loop (no testbench threads: two
+//! settles per clock cycle).
 //!
 //! VCD: rust-hdl's own writer, every signal of the design.
 
@@ -8,6 +9,7 @@ use std::io::BufWriter;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use hdl::flowdist_compact::FlowdistCompactDefault;
 use hdl::flowdist_core::{FlowdistCoreDefault, CORE_LATENCY_FIXED};
 use rust_hdl::core::vcd_probe::VCDProbe;
 use rust_hdl::prelude::*;
@@ -26,8 +28,70 @@ const VCD_PERIOD: u64 = 10;
 /// n − 1 cycles after the first.
 pub const LATENCY_BOUND: u64 = CORE_LATENCY_FIXED as u64 + 1;
 
-pub struct RustHdlEngine {
-    core: Box<FlowdistCoreDefault>,
+/// A core the engine can drive: both have the same ports.
+pub trait SimCore: Block + Sized {
+    const KIND: crate::CoreKind;
+    fn with_tables(config: &model::Config, tables: &[model::AllocTable]) -> Result<Self, String>;
+    /// Set every input but the clock.
+    fn drive(&mut self, i: &CoreIn);
+    fn sample(&self) -> CoreOut;
+    fn clock(&mut self, high: bool);
+}
+
+macro_rules! sim_core {
+    ($core:ty, $kind:expr) => {
+        impl SimCore for $core {
+            const KIND: crate::CoreKind = $kind;
+
+            fn with_tables(config: &model::Config, tables: &[model::AllocTable]) -> Result<Self, String> {
+                <$core>::with_tables(config, tables)
+            }
+
+            fn drive(&mut self, i: &CoreIn) {
+                self.s_axis_tdata.next = i.s_axis_tdata.into();
+                self.s_axis_tkeep.next = u64::from(i.s_axis_tkeep).into();
+                self.s_axis_tvalid.next = i.s_axis_tvalid != 0;
+                self.s_axis_tlast.next = i.s_axis_tlast != 0;
+                self.s_axis_tuser.next = i.s_axis_tuser != 0;
+                self.s_axis_ingress_port.next = u64::from(i.s_axis_ingress_port).into();
+                self.m_axis_tready.next = i.m_axis_tready != 0;
+                self.ctrl_addr.next = u64::from(i.ctrl_addr).into();
+                self.ctrl_wdata.next = u64::from(i.ctrl_wdata).into();
+                self.ctrl_write.next = i.ctrl_write != 0;
+                self.ctrl_read.next = i.ctrl_read != 0;
+            }
+
+            fn sample(&self) -> CoreOut {
+                CoreOut {
+                    m_axis_tdata: self.m_axis_tdata.val().to_u64(),
+                    m_axis_hash: self.m_axis_hash.val().to_u32(),
+                    ctrl_rdata: self.ctrl_rdata.val().to_u32(),
+                    m_axis_index: self.m_axis_index.val().to_u16(),
+                    s_axis_tready: u8::from(self.s_axis_tready.val()),
+                    m_axis_tkeep: self.m_axis_tkeep.val().to_u8(),
+                    m_axis_tvalid: u8::from(self.m_axis_tvalid.val()),
+                    m_axis_tlast: u8::from(self.m_axis_tlast.val()),
+                    m_axis_tdest: self.m_axis_tdest.val().to_u8(),
+                    m_axis_verdict: self.m_axis_verdict.val().to_u8(),
+                    m_axis_inner: u8::from(self.m_axis_inner.val()),
+                    m_axis_group: self.m_axis_group.val().to_u8(),
+                    m_axis_tmm: self.m_axis_tmm.val().to_u8(),
+                    ctrl_rvalid: u8::from(self.ctrl_rvalid.val()),
+                }
+            }
+
+            fn clock(&mut self, high: bool) {
+                self.clock.next = Clock { clk: high };
+            }
+        }
+    };
+}
+
+sim_core!(FlowdistCoreDefault, crate::CoreKind::Full);
+sim_core!(FlowdistCompactDefault, crate::CoreKind::Compact);
+
+pub struct RustHdlEngine<C: SimCore> {
+    core: Box<C>,
     cycle: u64,
     vcd: Option<VCDProbe<BufWriter<File>>>,
     /// Update passes over the whole design, and the time they took: a
@@ -37,7 +101,7 @@ pub struct RustHdlEngine {
     settling: Duration,
 }
 
-impl RustHdlEngine {
+impl<C: SimCore> RustHdlEngine<C> {
     pub fn new(config: &model::Config) -> Result<Self, EngineError> {
         let tables = config.tables();
         Self::with_tables(config, &tables)
@@ -45,10 +109,10 @@ impl RustHdlEngine {
 
     /// The core with given power-up tables.
     pub fn with_tables(config: &model::Config, tables: &[model::AllocTable]) -> Result<Self, EngineError> {
-        let mut core = Box::new(FlowdistCoreDefault::with_tables(config, tables).map_err(EngineError)?);
+        let mut core = Box::new(C::with_tables(config, tables).map_err(EngineError)?);
         core.connect_all();
         check_all(core.as_mut()).map_err(|e| EngineError(format!("rust-hdl check of the core: {e:?}")))?;
-        core.clock.next = Clock { clk: false };
+        core.clock(false);
         let mut engine = RustHdlEngine { core, cycle: 0, vcd: None, passes: 0, settling: Duration::ZERO };
         engine.settle()?;
         Ok(engine)
@@ -78,46 +142,19 @@ impl RustHdlEngine {
     }
 }
 
-impl Engine for RustHdlEngine {
+impl<C: SimCore> Engine for RustHdlEngine<C> {
     fn name(&self) -> &'static str {
         "rust-hdl"
     }
 
     fn cycle(&mut self, i: &CoreIn) -> Result<CoreOut, EngineError> {
-        let c = &mut self.core;
-        c.s_axis_tdata.next = i.s_axis_tdata.into();
-        c.s_axis_tkeep.next = u64::from(i.s_axis_tkeep).into();
-        c.s_axis_tvalid.next = i.s_axis_tvalid != 0;
-        c.s_axis_tlast.next = i.s_axis_tlast != 0;
-        c.s_axis_tuser.next = i.s_axis_tuser != 0;
-        c.s_axis_ingress_port.next = u64::from(i.s_axis_ingress_port).into();
-        c.m_axis_tready.next = i.m_axis_tready != 0;
-        c.ctrl_addr.next = u64::from(i.ctrl_addr).into();
-        c.ctrl_wdata.next = u64::from(i.ctrl_wdata).into();
-        c.ctrl_write.next = i.ctrl_write != 0;
-        c.ctrl_read.next = i.ctrl_read != 0;
-        c.clock.next = Clock { clk: false };
+        self.core.drive(i);
+        self.core.clock(false);
         self.settle()?;
         let t = self.cycle * VCD_PERIOD;
         self.dump(t)?;
-        let c = &self.core;
-        let out = CoreOut {
-            m_axis_tdata: c.m_axis_tdata.val().to_u64(),
-            m_axis_hash: c.m_axis_hash.val().to_u32(),
-            ctrl_rdata: c.ctrl_rdata.val().to_u32(),
-            m_axis_index: c.m_axis_index.val().to_u16(),
-            s_axis_tready: u8::from(c.s_axis_tready.val()),
-            m_axis_tkeep: c.m_axis_tkeep.val().to_u8(),
-            m_axis_tvalid: u8::from(c.m_axis_tvalid.val()),
-            m_axis_tlast: u8::from(c.m_axis_tlast.val()),
-            m_axis_tdest: c.m_axis_tdest.val().to_u8(),
-            m_axis_verdict: c.m_axis_verdict.val().to_u8(),
-            m_axis_inner: u8::from(c.m_axis_inner.val()),
-            m_axis_group: c.m_axis_group.val().to_u8(),
-            m_axis_tmm: c.m_axis_tmm.val().to_u8(),
-            ctrl_rvalid: u8::from(c.ctrl_rvalid.val()),
-        };
-        self.core.clock.next = Clock { clk: true };
+        let out = self.core.sample();
+        self.core.clock(true);
         self.settle()?;
         self.dump(t + VCD_PERIOD / 2)?;
         self.cycle += 1;
@@ -136,6 +173,10 @@ impl Engine for RustHdlEngine {
             drop(vcd);
         }
         Ok(())
+    }
+
+    fn core(&self) -> crate::CoreKind {
+        C::KIND
     }
 
     fn profile(&self) -> Option<String> {

@@ -240,18 +240,19 @@ fn load(path: &Path) -> Result<Library, EngineError> {
 pub struct VerilatorEngine {
     lib: Library,
     handle: *mut c_void,
+    core: crate::CoreKind,
 }
 
 impl VerilatorEngine {
-    /// An instance of the library built by [`build`].
-    pub fn open(library: &Path) -> Result<Self, EngineError> {
+    /// An instance of the library built by [`build`] from `core`'s Verilog.
+    pub fn open(library: &Path, core: crate::CoreKind) -> Result<Self, EngineError> {
         let lib = load(library)?;
         // SAFETY: fd_new returns a fresh model owned by this engine.
         let handle = unsafe { (lib.new)() };
         if handle.is_null() {
             return Err(err("the harness could not create the model"));
         }
-        Ok(VerilatorEngine { lib, handle })
+        Ok(VerilatorEngine { lib, handle, core })
     }
 }
 
@@ -288,5 +289,9 @@ impl Engine for VerilatorEngine {
         // SAFETY: a valid handle.
         unsafe { (self.lib.trace_close)(self.handle) };
         Ok(())
+    }
+
+    fn core(&self) -> crate::CoreKind {
+        self.core
     }
 }

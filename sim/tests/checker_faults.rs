@@ -48,7 +48,7 @@ fn config() -> Config {
 
 fn run_check(stim: &Stimulus, record: &Record) -> Report {
     let dist = Distributor::new(&config());
-    let expected = expectations(stim, &dist, None, record);
+    let expected = expectations(stim, &dist, None, record, usize::MAX);
     check(stim, &expected, record, BOUND)
 }
 
@@ -164,7 +164,7 @@ fn checker_accepts_reordering_across_ports() {
     let i = (0..record.outputs.len() - 1).find(|&i| port(&record.outputs[i]) != port(&record.outputs[i + 1])).unwrap();
     record.outputs.swap(i, i + 1);
     // Keep the latency figures honest: the swap does not make them worse.
-    let expected = expectations(&stim, &dist, None, &record);
+    let expected = expectations(&stim, &dist, None, &record, usize::MAX);
     let report = check(&stim, &expected, &record, u64::MAX);
     assert_eq!(report.mismatches(), 0, "{:?}", report.first);
 }
@@ -207,7 +207,7 @@ fn checker_splits_a_live_table_change_at_the_commit_cycle() {
         record.outputs[i].side = model_sideband(&d);
         record.outputs[i].data = after.egress().egress_frame(&f.data, &d).into_owned();
     }
-    let expected = expectations(&stim, &before, Some(&after), &record);
+    let expected = expectations(&stim, &before, Some(&after), &record, usize::MAX);
     assert_eq!(check(&stim, &expected, &record, BOUND).mismatches(), 0);
     // Deciding the frames at the split with the old tables is caught.
     let changed = (split..stim.frames.len())

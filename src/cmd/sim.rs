@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use sim::checker::{Kind, Mismatch};
 use sim::driver::{Mode, Options, TraceWindow};
 use sim::stimulus::Stimulus;
-use sim::{EngineKind, Tracing};
+use sim::{CoreKind, EngineKind, Tracing};
 
 use super::{CaptureArgs, CliError, CliResult, Out};
 
@@ -22,6 +22,14 @@ use super::{CaptureArgs, CliError, CliResult, Out};
 pub enum EngineArg {
     RustHdl,
     Verilator,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoreArg {
+    /// hdl::FlowdistCore (one frame decided per cycle).
+    Full,
+    /// hdl::FlowdistCompact (one frame at a time; for the iCE40 HX8K).
+    Compact,
 }
 
 /// Drive a capture through the core and check it against the model.
@@ -32,6 +40,9 @@ pub struct Args {
     /// Simulation engine.
     #[arg(long, value_enum, default_value_t = EngineArg::RustHdl)]
     pub engine: EngineArg,
+    /// Which core.
+    #[arg(long, value_enum, default_value_t = CoreArg::Full)]
+    pub core: CoreArg,
     /// Random idle cycles between input beats.
     #[arg(long)]
     pub gaps: bool,
@@ -67,9 +78,13 @@ pub fn run(a: &Args) -> CliResult {
         EngineArg::RustHdl => EngineKind::RustHdl,
         EngineArg::Verilator => EngineKind::Verilator,
     };
+    let core = match a.core {
+        CoreArg::Full => CoreKind::Full,
+        CoreArg::Compact => CoreKind::Compact,
+    };
     let mode = Mode { gaps: a.gaps, backpressure: a.backpressure, seed: a.seed };
     let mut log = |m: &str| eprintln!("flowdist: {m}");
-    let mut engine = sim::engine(kind, &config, Tracing::Off, &mut log).map_err(engine_err)?;
+    let mut engine = sim::engine(kind, core, &config, Tracing::Off, &mut log).map_err(engine_err)?;
 
     let started = Instant::now();
     let total = stim.frames.len();
@@ -99,7 +114,11 @@ pub fn run(a: &Args) -> CliResult {
 
     let mut out = Out::new();
     let secs = record.elapsed.as_secs_f64().max(1e-9);
-    out.line(&format!("flowdist sim: {} on {} ({})", a.capture.pcap.display(), kind.name(), mode.describe()))?;
+    let which = match core {
+        CoreKind::Full => kind.name().to_string(),
+        CoreKind::Compact => format!("{}, {}", kind.name(), core.name()),
+    };
+    out.line(&format!("flowdist sim: {} on {which} ({})", a.capture.pcap.display(), mode.describe()))?;
     out.line(&format!("frames: {} in, {} out", report.frames_in, report.frames_out))?;
     out.line(&format!(
         "cycles: {} in {:.2} s ({:.0} cycles/s), input stalled {} cycles",
@@ -134,7 +153,7 @@ pub fn run(a: &Args) -> CliResult {
     if let Some(path) = &a.vcd {
         let window = trace_window(first, record.cycles, path.clone());
         let (from, to) = (window.from, window.to);
-        let mut engine = sim::engine(kind, &config, Tracing::On, &mut log).map_err(engine_err)?;
+        let mut engine = sim::engine(kind, core, &config, Tracing::On, &mut log).map_err(engine_err)?;
         let options = Options { progress: None, trace: Some(window) };
         sim::driver::run(engine.as_mut(), &stim, &mode, options).map_err(engine_err)?;
         out.line(&format!("vcd: cycles {from}..{to} in {}", path.display()))?;
