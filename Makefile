@@ -8,6 +8,8 @@
 #                                  the fastest is the result, every seed's Fmax in its JSON; default: the
 #                                  target's seeds in scripts/synth.py, the core's best placement found)
 #   make synth-block BLOCK=<b> TARGET=<t>   one block alone, b = toeplitz|alloc_table|counters|hash_lookup
+#   make synth-compact [COMPACT_TARGET=<t>] [SEED=…]   the compact core (flowdist verilog --compact) of
+#                                  configs/one_group.toml, default target ice40-hx8k
 #   make report [SEED=…]           the core on every target (make -j2 report: two at a time), then
 #                                  one table of the core's results, also written into README.md
 #                                  between its `make report` markers
@@ -24,9 +26,12 @@ BLOCK ?= toeplitz
 TARGETS := ecp5-25f ecp5-85f ice40-hx8k xilinx
 BLOCKS := toeplitz alloc_table counters hash_lookup
 VERILOG := build/verilog/flowdist_core.v
+COMPACT_CONFIG ?= configs/one_group.toml
+COMPACT_TARGET ?= ice40-hx8k
+COMPACT_VERILOG := build/verilog-compact/flowdist_core.v
 PYTHON ?= python3
 
-.PHONY: deps verilog lint synth synth-block report report-blocks test-synth test
+.PHONY: deps verilog verilog-compact lint synth synth-block synth-compact report report-blocks test-synth test
 
 test:
 	cargo test --workspace
@@ -53,6 +58,12 @@ lint: verilog
 
 synth: verilog
 	$(PYTHON) scripts/synth.py --target $(TARGET) --verilog $(VERILOG) --top flowdist_core --name core $(if $(SEED),--seed $(SEED))
+
+verilog-compact:
+	cargo run --release --bin flowdist -- verilog --compact --config $(COMPACT_CONFIG) --out build/verilog-compact
+
+synth-compact: verilog-compact
+	$(PYTHON) scripts/synth.py --target $(COMPACT_TARGET) --verilog $(COMPACT_VERILOG) --top flowdist_core --name compact $(if $(SEED),--seed $(SEED))
 
 build/verilog/blocks/%.v: FORCE
 	mkdir -p build/verilog/blocks
@@ -82,12 +93,13 @@ test-synth:
 FORCE:
 
 # --- co-simulation (helper V, sim/): the core against the model ---------
-#   make sim PCAP=<file> [ENGINE=rust-hdl|verilator] [SIM_FLAGS="--gaps --backpressure --seed 2 --vcd build/sim.vcd"]
+#   make sim PCAP=<file> [ENGINE=rust-hdl|verilator] [CORE=full|compact] [SIM_FLAGS="--gaps --backpressure --seed 2 --vcd build/sim.vcd"]
 #                                  one capture through the core, checked frame by frame
-#   make cosim                     every Ethernet capture in ../shared/pcaps through Verilator in
+#   make cosim [CORE=compact]      every Ethernet capture in ../shared/pcaps through Verilator in
 #                                  the three traffic modes, then the co-verification tests with
 #                                  the long one (100k adversarial frames through rust-hdl)
 ENGINE ?= rust-hdl
+CORE ?= full
 SIM_FLAGS ?=
 PCAPS ?= ../shared/pcaps
 FLOWDIST := $(or $(CARGO_TARGET_DIR),target)/release/flowdist
@@ -95,9 +107,9 @@ FLOWDIST := $(or $(CARGO_TARGET_DIR),target)/release/flowdist
 .PHONY: sim cosim
 
 sim:
-	@test -n "$(PCAP)" || { echo "usage: make sim PCAP=file.pcap [ENGINE=verilator] [SIM_FLAGS='--gaps --backpressure']"; exit 2; }
+	@test -n "$(PCAP)" || { echo "usage: make sim PCAP=file.pcap [ENGINE=verilator] [CORE=compact] [SIM_FLAGS='--gaps --backpressure']"; exit 2; }
 	cargo build --release -q
-	$(FLOWDIST) sim --config $(CONFIG) --pcap $(PCAP) --engine $(ENGINE) $(SIM_FLAGS)
+	$(FLOWDIST) sim --config $(CONFIG) --pcap $(PCAP) --engine $(ENGINE) --core $(CORE) $(SIM_FLAGS)
 
 # A capture flowdist sim refuses (exit 2: not Ethernet, or no frame) is listed; a mismatch
 # (exit 1) fails the target after every capture has run.
@@ -107,7 +119,7 @@ cosim:
 	@failed=""; skipped=""; \
 	for f in $(PCAPS)/*.pcap $(PCAPS)/*.pcapng; do \
 	  for m in "" "--gaps --seed 2" "--gaps --backpressure --seed 3"; do \
-	    $(FLOWDIST) sim --config $(CONFIG) --engine verilator --pcap $$f $$m; rc=$$?; \
+	    $(FLOWDIST) sim --config $(CONFIG) --engine verilator --core $(CORE) --pcap $$f $$m; rc=$$?; \
 	    if [ $$rc = 2 ]; then skipped="$$skipped $$f"; break; fi; \
 	    if [ $$rc != 0 ]; then failed="$$failed $$f($$m)"; fi; \
 	  done; \
