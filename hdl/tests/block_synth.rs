@@ -13,6 +13,8 @@ use std::path::PathBuf;
 
 use hdl::control_port::ControlPort;
 use hdl::decide::Decide;
+use hdl::decision_slot::DecisionSlot;
+use hdl::header_walk::HeaderWalk;
 use hdl::counters::Counters;
 use hdl::egress_select::EgressSelect;
 use hdl::eth_mac_rx::EthMacRx;
@@ -25,6 +27,7 @@ use hdl::port_compare::PortCompare;
 use hdl::tool_run::{run_tool, scratch_dir};
 use hdl::uart_bridge::UartBridge;
 use hdl::window_capture::WindowCapture;
+use hdl::window_ram::WindowRam;
 use model::Config;
 use rust_hdl::prelude::*;
 
@@ -136,4 +139,7 @@ synthesises! {
     eth_mac_rx_synthesises: EthMacRx::default();
     eth_mac_tx_synthesises: EthMacTx::default();
     uart_bridge_synthesises: UartBridge::new(1085, 1_250_000);
+    window_ram_synthesises: WindowRam::default();
+    header_walk_synthesises: HeaderWalk::new(&Config::builtin().rss_key).unwrap();
+    decision_slot_synthesises: DecisionSlot::default();
 }
