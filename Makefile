@@ -28,6 +28,13 @@ BLOCKS := toeplitz alloc_table counters hash_lookup
 VERILOG := build/verilog/flowdist_core.v
 COMPACT_CONFIG ?= configs/one_group.toml
 COMPACT_TARGET ?= ice40-hx8k
+# The compact core's goal on the HX8K, its placer seed and router
+# (nextpnr-ice40's router1 circles for ever over congested arcs at 95% of
+# the logic cells; PNR_TIMEOUT bounds each run).
+COMPACT_FREQ ?= 30
+COMPACT_SEED ?= 6
+COMPACT_ROUTER ?= router2
+PNR_TIMEOUT ?= 2400
 COMPACT_VERILOG := build/verilog-compact/flowdist_core.v
 PYTHON ?= python3
 
@@ -63,7 +70,8 @@ verilog-compact:
 	cargo run --release --bin flowdist -- verilog --compact --config $(COMPACT_CONFIG) --out build/verilog-compact
 
 synth-compact: verilog-compact
-	$(PYTHON) scripts/synth.py --target $(COMPACT_TARGET) --verilog $(COMPACT_VERILOG) --top flowdist_core --name compact $(if $(SEED),--seed $(SEED))
+	$(PYTHON) scripts/synth.py --target $(COMPACT_TARGET) --verilog $(COMPACT_VERILOG) --top flowdist_core --name compact \
+	  --freq $(COMPACT_FREQ) --seed $(or $(SEED),$(COMPACT_SEED)) --router $(COMPACT_ROUTER) --timeout $(PNR_TIMEOUT)
 
 build/verilog/blocks/%.v: FORCE
 	mkdir -p build/verilog/blocks

