@@ -44,7 +44,7 @@ use crate::control_port::ControlPort;
 use crate::counters::Counters;
 use crate::decide::RULES;
 use crate::egress_select::EgressSelect;
-use crate::flowdist_core::{for_buffer_bits, top_verilog};
+use crate::flowdist_core::{check_fits, for_buffer_bits, top_verilog};
 use crate::header_walk::{HeaderWalk, WALK_MAX_CYCLES};
 use crate::decision_slot::DecisionSlot;
 use crate::packet_buffer::{PacketBuffer, PACKET_BUFFER_LATENCY};
@@ -112,12 +112,7 @@ impl<const A: usize> FlowdistCompact<A> {
 
     /// The core with given initial tables (one per group).
     pub fn with_tables(config: &model::Config, tables: &[model::AllocTable]) -> Result<Self, String> {
-        if config.rules.len() > RULES {
-            return Err(format!("the config has {} rules; the hardware holds {RULES}", config.rules.len()));
-        }
-        if tables.len() != config.groups.len() || tables.is_empty() {
-            return Err(format!("{} tables for {} groups", tables.len(), config.groups.len()));
-        }
+        check_fits(config, tables)?;
         Ok(Self {
             clock: Default::default(),
             s_axis_tdata: Default::default(),

@@ -144,12 +144,7 @@ impl<const A: usize> FlowdistCore<A> {
 
     /// The core with given initial tables (one per group).
     pub fn with_tables(config: &model::Config, tables: &[model::AllocTable]) -> Result<Self, String> {
-        if config.rules.len() > RULES {
-            return Err(format!("the config has {} rules; the hardware holds {RULES}", config.rules.len()));
-        }
-        if tables.len() != config.groups.len() || tables.is_empty() {
-            return Err(format!("{} tables for {} groups", tables.len(), config.groups.len()));
-        }
+        check_fits(config, tables)?;
         let toeplitz = Toeplitz::new(&config.rss_key).map_err(|e| format!("rss_key: {e}"))?;
         Ok(Self {
             clock: Default::default(),
@@ -321,6 +316,18 @@ impl<const A: usize> Logic for FlowdistCore<A> {
         self.m_axis_hash.next = self.out_meta.val().hash;
         self.m_axis_index.next = self.m_axis_hash.val().get_bits::<12>(0);
     }
+}
+
+/// What either core needs of a config and its power-up tables: no more
+/// rules than the hardware holds, one table per group.
+pub fn check_fits(config: &model::Config, tables: &[model::AllocTable]) -> Result<(), String> {
+    if config.rules.len() > RULES {
+        return Err(format!("the config has {} rules; the hardware holds {RULES}", config.rules.len()));
+    }
+    if tables.len() != config.groups.len() || tables.is_empty() {
+        return Err(format!("{} tables for {} groups", tables.len(), config.groups.len()));
+    }
+    Ok(())
 }
 
 /// One frame as the source offers it.
