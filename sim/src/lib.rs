@@ -76,11 +76,12 @@ impl CoreKind {
     /// Bytes of a frame the default packet buffer holds: a longer frame
     /// leaves cut to this, as `malformed` (packet_buffer.rs).
     pub fn buffer_bytes(self) -> usize {
-        let bits = match self {
-            CoreKind::Full => hdl::flowdist_core::DEFAULT_BUFFER_ADDR_BITS,
-            CoreKind::Compact => hdl::flowdist_compact::COMPACT_BUFFER_ADDR_BITS,
+        use hdl::packet_buffer::PacketBuffer;
+        let beats = match self {
+            CoreKind::Full => PacketBuffer::<{ hdl::flowdist_core::DEFAULT_BUFFER_ADDR_BITS }>::CAPACITY_BEATS,
+            CoreKind::Compact => PacketBuffer::<{ hdl::flowdist_compact::COMPACT_BUFFER_ADDR_BITS }>::CAPACITY_BEATS,
         };
-        hdl::stream::BEAT_BYTES << bits
+        beats * hdl::stream::BEAT_BYTES
     }
 
     /// Frames longer than this are expected cut (see `buffer_bytes`). The

@@ -31,22 +31,25 @@ pub struct Args {
 
 pub fn run(args: &Args) -> CliResult {
     let config = args.config.load()?;
-    let default_bits = if args.compact { COMPACT_BUFFER_ADDR_BITS } else { DEFAULT_BUFFER_ADDR_BITS };
+    type Generate = fn(&model::Config, usize) -> Result<String, String>;
+    let (core, default_bits, generate): (&str, usize, Generate) = if args.compact {
+        ("compact core", COMPACT_BUFFER_ADDR_BITS, flowdist_compact_verilog)
+    } else {
+        ("core", DEFAULT_BUFFER_ADDR_BITS, flowdist_core_verilog)
+    };
     let kib = args.buffer_kib.unwrap_or(8 << default_bits >> 10);
     let beats = kib * 1024 / 8;
     let bits = beats.trailing_zeros() as usize;
     if !kib.is_power_of_two() || !BUFFER_ADDR_BITS_RANGE.contains(&bits) {
         return Err(CliError::input(format!("--buffer-kib {kib}: a power of two from 1 to 32")));
     }
-    let text = if args.compact { flowdist_compact_verilog(&config, bits) } else { flowdist_core_verilog(&config, bits) }
-        .map_err(|e| CliError::input(format!("cannot generate: {e}")))?;
+    let text = generate(&config, bits).map_err(|e| CliError::input(format!("cannot generate: {e}")))?;
     let path = args.out.join("flowdist_core.v");
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::input(format!("{}: {e}", args.out.display())))?;
     // Written beside, then renamed: a failed run leaves no half file.
     let tmp = args.out.join(".flowdist_core.v.tmp");
     std::fs::write(&tmp, text).map_err(|e| CliError::input(format!("{}: {e}", tmp.display())))?;
     std::fs::rename(&tmp, &path).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-    let core = if args.compact { "compact core" } else { "core" };
     eprintln!("flowdist: wrote {} ({core}, {kib} KiB packet buffer)", path.display());
     Ok(ExitCode::SUCCESS)
 }
